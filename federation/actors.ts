@@ -1,0 +1,21 @@
+import type { Federation } from "@fedify/fedify";
+import type { Core } from "../src/core.ts";
+import { paths } from "../src/urls.ts";
+import { accountToPerson } from "./mapping/actor.ts";
+
+export function registerActors(federation: Federation<Core>) {
+  federation
+    .setActorDispatcher(paths.actor, async (ctx, identifier) => {
+      const account = await ctx.data.accounts.getLocalByUsername(identifier);
+      if (!account || account.username !== identifier) return null;
+      return accountToPerson(ctx, account);
+    })
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      const account = await ctx.data.accounts.getLocalByUsername(identifier);
+      if (!account) return [];
+      const pairs = await ctx.data.keys.keyPairs(account.id);
+      return pairs.map(({ privateKey, publicKey }) => ({ privateKey, publicKey }));
+    })
+    // WebFinger names are case-insensitive; actor URLs use the stored spelling.
+    .mapHandle(async (ctx, username) => (await ctx.data.accounts.getLocalByUsername(username))?.username ?? null);
+}

@@ -1,0 +1,155 @@
+import { toInstant } from "../src/temporal.ts";
+import { Accept, Announce, Block, Create, Delete, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
+import type { Context } from "@fedify/fedify";
+import type { Account } from "../src/accounts/account.repository.ts";
+import type { Core } from "../src/core.ts";
+import type { Outbound, StatusSnapshot } from "../src/jobs/jobs.ts";
+import { accountToPerson } from "./mapping/actor.ts";
+import { statusToNote } from "./mapping/note.ts";
+
+// Builds the activity for each outbound event and hands it to Fedify, which
+// fans it out on the queue: one delivery per shared inbox, signed when sent.
+
+type Ctx = Context<Core>;
+
+const recipientOf = (a: Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">): Recipient => ({
+  id: new URL(a.uri),
+  inboxId: a.inboxUrl ? new URL(a.inboxUrl) : null,
+  endpoints: a.sharedInboxUrl ? { sharedInbox: new URL(a.sharedInboxUrl) } : null,
+});
+
+const activityId = (ctx: Ctx, kind: string) => new URL(`/activities/${kind}/${crypto.randomUUID()}`, ctx.canonicalOrigin);
+
+async function account(ctx: Ctx, id: string | bigint) {
+  const found = await ctx.data.accounts.findById(BigInt(id));
+  if (!found) throw new Error(`Account ${id} is gone`);
+  return found;
+}
+
+async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity: Activity) {
+  const remote = recipients.filter((r) => r.id && !ctx.data.urls.isLocal(r.id.href));
+  if (!remote.length || sender.domain !== null) return;
+  await ctx.sendActivity({ identifier: sender.username }, remote, activity, { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.canonicalOrigin)] });
+}
+
+/** Remote followers plus remote mentioned accounts, as the status's visibility allows. */
+async function audience(ctx: Ctx, snapshot: Pick<StatusSnapshot, "accountId" | "visibility" | "mentionIds">): Promise<Recipient[]> {
+  const mentioned = (await ctx.data.accounts.findByIds(snapshot.mentionIds.map(BigInt))).filter((a) => a.domain !== null);
+  const out = mentioned.map(recipientOf);
+  if (snapshot.visibility !== "direct") {
+    const followers = await ctx.data.accountRepo.followerInboxes(BigInt(snapshot.accountId));
+    out.push(...followers.map(recipientOf));
+  }
+  return out;
+}
+
+export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
+  switch (event.kind) {
+    case "follow": {
+      const follow = await ctx.data.follows.findFollowById(BigInt(event.followId));
+      if (!follow || follow.state !== "pending") return;
+      const [follower, target] = await Promise.all([account(ctx, follow.followerId), account(ctx, follow.followingId)]);
+      await send(ctx, follower, [recipientOf(target)], new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }));
+      return;
+    }
+    case "undoFollow":
+    case "acceptFollow":
+    case "rejectFollow": {
+      const [follower, target] = await Promise.all([account(ctx, event.followerId), account(ctx, event.targetId)]);
+      const follow = new Follow({ id: new URL(event.followUri), actor: new URL(follower.uri), object: new URL(target.uri) });
+      if (event.kind === "undoFollow") {
+        await send(ctx, follower, [recipientOf(target)], new Undo({ id: new URL(`${event.followUri}/undo`), actor: new URL(follower.uri), object: follow }));
+      } else {
+        const Answer = event.kind === "acceptFollow" ? Accept : Reject;
+        await send(ctx, target, [recipientOf(follower)], new Answer({ id: activityId(ctx, event.kind), actor: new URL(target.uri), object: follow }));
+      }
+      return;
+    }
+    case "createStatus":
+    case "updateStatus": {
+      const status = await ctx.data.statuses.findById(BigInt(event.statusId));
+      if (!status || status.account.domain !== null) return;
+      const note = statusToNote(ctx, status);
+      const snapshot = { accountId: String(status.accountId), visibility: status.visibility, mentionIds: status.mentions.map((m) => String(m.accountId)) };
+      const activity =
+        event.kind === "createStatus"
+          ? new Create({ id: new URL(`${status.uri}/activity`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, published: note.published })
+          : new Update({ id: new URL(`${status.uri}#updates/${status.editedAt?.getTime() ?? Date.now()}`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, updated: note.updated });
+      await send(ctx, status.account, await audience(ctx, snapshot), activity);
+      return;
+    }
+    case "deleteStatus": {
+      const author = await account(ctx, event.status.accountId);
+      const recipients = await audience(ctx, event.status);
+      const activity = new Delete({
+        id: new URL(`${event.status.uri}#delete`),
+        actor: new URL(author.uri),
+        object: new Tombstone({ id: new URL(event.status.uri) }),
+        tos: [PUBLIC_COLLECTION],
+      });
+      await send(ctx, author, recipients, activity);
+      return;
+    }
+    case "like": {
+      const fav = await ctx.data.favourites.findById(BigInt(event.favouriteId));
+      if (!fav) return;
+      const [liker, status] = await Promise.all([account(ctx, fav.accountId), ctx.data.statuses.findById(fav.statusId)]);
+      if (!status) return;
+      await send(ctx, liker, [recipientOf(status.account)], new Like({ id: new URL(fav.uri), actor: new URL(liker.uri), object: new URL(status.uri) }));
+      return;
+    }
+    case "undoLike": {
+      const [liker, status] = await Promise.all([account(ctx, event.accountId), ctx.data.statuses.findById(BigInt(event.statusId))]);
+      if (!status) return;
+      const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(status.uri) });
+      await send(ctx, liker, [recipientOf(status.account)], new Undo({ id: new URL(`${event.likeUri}/undo`), actor: new URL(liker.uri), object: like }));
+      return;
+    }
+    case "announce": {
+      const reblog = await ctx.data.statuses.findById(BigInt(event.reblogId));
+      if (!reblog?.reblogOf) return;
+      const booster = reblog.account;
+      const recipients = [...(await audience(ctx, { accountId: String(booster.id), visibility: "public", mentionIds: [] })), recipientOf(reblog.reblogOf.account)];
+      await send(ctx, booster, recipients, announceOf(ctx, booster, reblog.uri, reblog.reblogOf.uri, reblog.createdAt, reblog.reblogOf.account.uri));
+      return;
+    }
+    case "undoAnnounce": {
+      const booster = await account(ctx, event.reblog.accountId);
+      const original = await ctx.data.statuses.findById(BigInt(event.originalId));
+      if (!original) return;
+      const recipients = [...(await audience(ctx, { accountId: event.reblog.accountId, visibility: "public", mentionIds: [] })), recipientOf(original.account)];
+      const announce = announceOf(ctx, booster, event.reblog.uri, original.uri, new Date(), original.account.uri);
+      await send(ctx, booster, recipients, new Undo({ id: new URL(`${event.reblog.uri}/undo`), actor: new URL(booster.uri), object: announce }));
+      return;
+    }
+    case "block":
+    case "undoBlock": {
+      const row = event.kind === "block" ? await ctx.data.blocks.findById(BigInt(event.blockId)) : null;
+      const blocker = await account(ctx, row?.accountId ?? (event.kind === "undoBlock" ? event.accountId : 0n));
+      const target = await account(ctx, row?.targetId ?? (event.kind === "undoBlock" ? event.targetId : 0n));
+      const uri = row?.uri ?? (event.kind === "undoBlock" ? event.blockUri : "");
+      const block = new Block({ id: new URL(uri), actor: new URL(blocker.uri), object: new URL(target.uri) });
+      const activity = event.kind === "block" ? block : new Undo({ id: new URL(`${uri}/undo`), actor: new URL(blocker.uri), object: block });
+      await send(ctx, blocker, [recipientOf(target)], activity);
+      return;
+    }
+    case "updateActor": {
+      const actor = await account(ctx, event.accountId);
+      const followers = await ctx.data.accountRepo.followerInboxes(actor.id);
+      const person = await accountToPerson(ctx, actor);
+      await send(ctx, actor, followers.map(recipientOf), new Update({ id: new URL(`${actor.uri}#updates/${Date.now()}`), actor: new URL(actor.uri), object: person, tos: [PUBLIC_COLLECTION] }));
+      return;
+    }
+  }
+}
+
+function announceOf(ctx: Ctx, booster: Account, uri: string, objectUri: string, published: Date, originalAuthorUri: string) {
+  return new Announce({
+    id: new URL(uri),
+    actor: new URL(booster.uri),
+    object: new URL(objectUri),
+    published: toInstant(published),
+    tos: [PUBLIC_COLLECTION],
+    ccs: [ctx.getFollowersUri(booster.username), new URL(originalAuthorUri)],
+  });
+}

@@ -1,0 +1,54 @@
+import { lookup } from "node:dns/promises";
+import { BlockList, isIP } from "node:net";
+
+// No request of ours may reach a private, loopback, link-local or mapped
+// address, on the first hop or after a redirect, unless the operator turned
+// KITH_ALLOW_PRIVATE_ADDRESS on (tests and local federation only).
+
+const blocked = new BlockList();
+for (const [net, bits] of [
+  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
+  ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15],
+  ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
+] as const) blocked.addSubnet(net, bits, "ipv4");
+for (const [net, bits] of [
+  ["::", 128], ["::1", 128], ["::ffff:0:0", 96], ["64:ff9b::", 96], ["100::", 64], ["2001:db8::", 32],
+  ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
+] as const) blocked.addSubnet(net, bits, "ipv6");
+
+export function isPrivateAddress(ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 4) return blocked.check(ip, "ipv4");
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+    if (mapped) return true;
+    return blocked.check(ip, "ipv6");
+  }
+  return true;
+}
+
+export class UnsafeUrlError extends Error {}
+
+export async function assertPublicUrl(url: URL, allowPrivate: boolean): Promise<void> {
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UnsafeUrlError(`Unsupported scheme in ${url.href}`);
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  if (!addresses.length || addresses.some(isPrivateAddress)) {
+    throw new UnsafeUrlError(`Refusing to contact ${url.host}: it resolves to a private address`);
+  }
+}
+
+/** fetch() that checks every hop against the private-address rule. */
+export async function safeFetch(input: string | URL, init: RequestInit, allowPrivate: boolean, maxRedirects = 5): Promise<Response> {
+  let url = new URL(input);
+  for (let hop = 0; ; hop++) {
+    await assertPublicUrl(url, allowPrivate);
+    const res = await fetch(url, { ...init, redirect: "manual", signal: init.signal ?? AbortSignal.timeout(10_000) });
+    const location = res.headers.get("location");
+    if (res.status < 300 || res.status >= 400 || !location) return res;
+    if (hop >= maxRedirects) throw new UnsafeUrlError(`Too many redirects from ${input}`);
+    await res.body?.cancel();
+    url = new URL(location, url);
+  }
+}

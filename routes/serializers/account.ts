@@ -1,0 +1,86 @@
+import type { Account } from "../../src/accounts/account.repository.ts";
+import type { ProfileField } from "../../src/accounts/account.types.ts";
+import type { Core } from "../../src/core.ts";
+
+// Mastodon's Account entity. Wire names live here, not in the domain.
+
+export function serializeAccount(core: Core, a: Account) {
+  const avatar = a.avatarUrl ?? `${core.urls.origin}/avatars/original/missing.png`;
+  const header = a.headerUrl ?? `${core.urls.origin}/headers/original/missing.png`;
+  const fields = ((a.fields as ProfileField[] | null) ?? []).map((f) => ({ name: f.name, value: f.value, verified_at: f.verifiedAt ?? null }));
+  return {
+    id: String(a.id),
+    username: a.username,
+    acct: a.domain === null ? a.username : `${a.username}@${a.domain}`,
+    display_name: a.displayName,
+    locked: a.locked,
+    bot: a.bot,
+    discoverable: a.discoverable,
+    indexable: a.discoverable,
+    group: a.actorType === "Group",
+    created_at: midnight(a.createdAt),
+    note: a.note,
+    url: a.url ?? a.uri,
+    uri: a.uri,
+    avatar,
+    avatar_static: avatar,
+    header,
+    header_static: header,
+    followers_count: a.followersCount,
+    following_count: a.followingCount,
+    statuses_count: a.statusesCount,
+    last_status_at: a.lastStatusAt ? a.lastStatusAt.toISOString().slice(0, 10) : null,
+    hide_collections: false,
+    noindex: !a.discoverable,
+    emojis: [],
+    roles: [],
+    fields,
+    ...(a.movedToUri ? { moved: null } : {}),
+  };
+}
+
+/** Mastodon rounds account creation to the day, so accounts cannot be timed to the second. */
+function midnight(d: Date): string {
+  const day = new Date(d);
+  day.setUTCHours(0, 0, 0, 0);
+  return day.toISOString();
+}
+
+export function serializeCredentialAccount(core: Core, a: Account, followRequests: number) {
+  const base = serializeAccount(core, a);
+  return {
+    ...base,
+    source: {
+      privacy: "public",
+      sensitive: false,
+      language: null,
+      note: a.note.replace(/<br\s*\/?>/g, "\n").replace(/<[^>]+>/g, ""),
+      fields: base.fields,
+      follow_requests_count: followRequests,
+      hide_collections: false,
+      discoverable: a.discoverable,
+      indexable: a.discoverable,
+    },
+    role: { id: "-99", name: "", permissions: "0", color: "", highlighted: false },
+  };
+}
+
+export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["relationships"]>>[number]) {
+  return {
+    id: String(r.id),
+    following: r.following,
+    showing_reblogs: r.showingReblogs,
+    notifying: r.notifying,
+    languages: null,
+    followed_by: r.followedBy,
+    blocking: r.blocking,
+    blocked_by: r.blockedBy,
+    muting: false,
+    muting_notifications: false,
+    requested: r.requested,
+    requested_by: r.requestedBy,
+    domain_blocking: false,
+    endorsed: false,
+    note: "",
+  };
+}

@@ -1,0 +1,141 @@
+import { KithError, notFound, unprocessable } from "../errors.ts";
+import { newId } from "../ids.ts";
+import type { JobQueue } from "../jobs/jobs.ts";
+import type { LocalUrls } from "../urls.ts";
+import type { Account, AccountRepository } from "./account.repository.ts";
+import type { RemoteActorData, RemoteDirectory } from "./account.types.ts";
+import { generateKeyMaterial } from "./key.store.ts";
+
+const USERNAME = /^[a-z0-9_]{1,30}$/i;
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/** Splits "@alice@host:port", "alice@host" or "alice" into its parts. */
+export function parseAcct(input: string): { username: string; host: string | null } | null {
+  const m = /^@?([a-z0-9_][a-z0-9_.-]*)(?:@([a-z0-9.-]+(?::\d{1,5})?))?$/i.exec(input.trim());
+  if (!m) return null;
+  return { username: m[1]!, host: m[2]?.toLowerCase() ?? null };
+}
+
+export class AccountService {
+  directory: RemoteDirectory | null = null;
+
+  private readonly accounts: AccountRepository;
+  private readonly urls: LocalUrls;
+  private readonly localDomain: string;
+  private readonly jobs: JobQueue;
+
+  constructor(accounts: AccountRepository, urls: LocalUrls, localDomain: string, jobs: JobQueue) {
+    this.accounts = accounts;
+    this.urls = urls;
+    this.localDomain = localDomain;
+    this.jobs = jobs;
+  }
+
+  async createLocal(username: string, options: { locked?: boolean } = {}): Promise<Account> {
+    if (!USERNAME.test(username)) {
+      throw unprocessable("Username must be 1 to 30 letters, digits or underscores");
+    }
+    if (await this.accounts.findByUsername(username, null)) {
+      throw unprocessable(`Username ${username} is already taken`);
+    }
+    const keys = await generateKeyMaterial();
+    return this.accounts.createLocal(
+      {
+        id: newId(),
+        username,
+        uri: this.urls.actor(username),
+        url: this.urls.profile(username),
+        locked: options.locked ?? false,
+        urls: this.urls.actorEndpoints(username),
+      },
+      keys,
+    );
+  }
+
+  async get(id: bigint): Promise<Account> {
+    const account = await this.accounts.findById(id);
+    if (!account || account.suspendedAt) throw notFound("Account");
+    return account;
+  }
+
+  findById(id: bigint) {
+    return this.accounts.findById(id);
+  }
+
+  findByIds(ids: bigint[]) {
+    return this.accounts.findByIds(ids);
+  }
+
+  findByUri(uri: string) {
+    return this.accounts.findByUri(uri);
+  }
+
+  async getLocalByUsername(username: string): Promise<Account | null> {
+    const account = await this.accounts.findByUsername(username, null);
+    return account && !account.suspendedAt ? account : null;
+  }
+
+  /** Finds an account already known here by acct, without asking the network. */
+  async lookup(acct: string): Promise<Account> {
+    const parsed = parseAcct(acct);
+    if (!parsed) throw notFound("Account");
+    const local = parsed.host === null || parsed.host === this.localDomain.toLowerCase();
+    const account = await this.accounts.findByUsername(parsed.username, local ? null : parsed.host);
+    if (!account || account.suspendedAt) throw notFound("Account");
+    return account;
+  }
+
+  /** Finds an account by acct or actor URL, asking its server when unknown or stale. */
+  async resolve(query: string): Promise<Account | null> {
+    if (/^https?:\/\//i.test(query)) return this.resolveUri(query);
+    const parsed = parseAcct(query);
+    if (!parsed) return null;
+    if (parsed.host === null || parsed.host === this.localDomain.toLowerCase()) {
+      return this.getLocalByUsername(parsed.username);
+    }
+    const known = await this.accounts.findByUsername(parsed.username, parsed.host);
+    if (known && !isStale(known)) return known;
+    const data = await this.requireDirectory().resolveHandle(parsed.username, parsed.host).catch(() => null);
+    if (!data) return known;
+    return this.accounts.upsertRemote(data);
+  }
+
+  /** The account behind an actor id; fetched and stored if new or stale. */
+  async resolveUri(uri: string): Promise<Account | null> {
+    if (this.urls.isLocal(uri)) {
+      const account = await this.accounts.findByUri(uri);
+      return account && !account.suspendedAt ? account : null;
+    }
+    const known = await this.accounts.findByUri(uri);
+    if (known && !isStale(known)) return known;
+    const data = await this.requireDirectory().fetchActor(uri).catch(() => null);
+    if (!data) return known;
+    return this.accounts.upsertRemote(data);
+  }
+
+  /** Stores what a remote server told us about its actor (Update{Person}, fetches). */
+  upsertRemote(data: RemoteActorData): Promise<Account> {
+    if (this.urls.isLocal(data.uri)) throw new KithError(400, "A remote actor cannot claim a local id");
+    return this.accounts.upsertRemote(data);
+  }
+
+  /** A remote actor deleted itself: hide it everywhere (its rows stay for moderation). */
+  async markRemoteDeleted(id: bigint) {
+    await this.accounts.updateProfile(id, { suspendedAt: new Date() });
+  }
+
+  async updateProfile(accountId: bigint, changes: { displayName?: string; note?: string; locked?: boolean; bot?: boolean; discoverable?: boolean }) {
+    const account = await this.accounts.updateProfile(accountId, changes);
+    await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(accountId) });
+    return account;
+  }
+
+  private requireDirectory(): RemoteDirectory {
+    if (!this.directory) throw new Error("No remote directory wired");
+    return this.directory;
+  }
+}
+
+function isStale(account: Account): boolean {
+  return !account.fetchedAt || Date.now() - account.fetchedAt.getTime() > STALE_MS;
+}

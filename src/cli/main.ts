@@ -1,0 +1,88 @@
+import { parseArgs } from "node:util";
+import { loadConfig, ConfigError } from "../config.ts";
+import { createLogger, routeFedifyLogs } from "../logging.ts";
+
+// `kith`: the admin CLI. Reads configuration from the environment only.
+
+const usage = `Usage:
+  kith migrate                              apply pending database migrations
+  kith serve                                run the server (ROLE=web|worker|all)
+  kith start                                migrate, then serve
+  kith accounts create <username> [--locked] create a local account; prints JSON with an access token`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help") {
+    console.log(usage);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case "migrate":
+      await migrate(config.databaseUrl, (m) => logger.info(m));
+      return 0;
+    case "start":
+      await migrate(config.databaseUrl, (m) => logger.info(m));
+      return serve(config, logger);
+    case "serve":
+      return serve(config, logger);
+    case "accounts":
+      return accounts(rest, config);
+    default:
+      console.error(`Unknown command: ${command}\n${usage}`);
+      return 1;
+  }
+}
+
+async function migrate(databaseUrl: string, log: (m: string) => void) {
+  const { migrateDatabase } = await import("../db/migrate.ts");
+  const { applied } = await migrateDatabase({ databaseUrl, log });
+  log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date");
+}
+
+async function serve(config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<number> {
+  await routeFedifyLogs(logger);
+  const { startKith } = await import("../main.ts");
+  const kith = await startKith(config, logger);
+  logger.info({ role: config.role, url: config.publicUrl.origin, port: config.port }, "Kith is running");
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  });
+  logger.info("shutting down");
+  await kith.close();
+  return 0;
+}
+
+async function accounts(args: string[], config: ReturnType<typeof loadConfig>): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { locked: { type: "boolean", default: false } } });
+  const [sub, username] = positionals;
+  if (sub !== "create" || !username) {
+    console.error(usage);
+    return 1;
+  }
+  const { createDb } = await import("../db/client.ts");
+  const { createCore } = await import("../core.ts");
+  const db = createDb(config.databaseUrl, 2);
+  // Creating an account enqueues nothing, so no Redis connection is opened.
+  const core = createCore(config, db, { enqueue: async () => undefined });
+  try {
+    const account = await core.accounts.createLocal(username, { locked: values.locked });
+    const token = await core.tokens.issue(account.id);
+    console.log(JSON.stringify({ id: String(account.id), username: account.username, acct: `${account.username}@${config.domain}`, url: account.uri, access_token: token, scopes: "read write follow" }));
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(`kith: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,113 @@
+import type { Db } from "../db/client.ts";
+import type { FollowState } from "../generated/prisma/enums.ts";
+
+export class FollowRepository {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  find(followerId: bigint, followingId: bigint) {
+    return this.db.follow.findUnique({ where: { followerId_followingId: { followerId, followingId } } });
+  }
+
+  findById(id: bigint) {
+    return this.db.follow.findUnique({ where: { id } });
+  }
+
+  /**
+   * Creates the follow unless one exists; counters move only when a row is
+   * created or leaves the pending state, so redelivery changes nothing.
+   */
+  async create(data: { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState }) {
+    return this.db.$transaction(async (tx) => {
+      const existing = await tx.follow.findUnique({
+        where: { followerId_followingId: { followerId: data.followerId, followingId: data.followingId } },
+      });
+      if (existing) return { follow: existing, created: false };
+      const follow = await tx.follow.create({ data });
+      if (data.state === "accepted") await countFollow(tx, data.followerId, data.followingId, 1);
+      return { follow, created: true };
+    });
+  }
+
+  async accept(followerId: bigint, followingId: bigint) {
+    return this.db.$transaction(async (tx) => {
+      const updated = await tx.follow.updateMany({
+        where: { followerId, followingId, state: "pending" },
+        data: { state: "accepted" },
+      });
+      if (updated.count) await countFollow(tx, followerId, followingId, 1);
+      return updated.count > 0;
+    });
+  }
+
+  async remove(followerId: bigint, followingId: bigint) {
+    return this.db.$transaction(async (tx) => {
+      const existing = await tx.follow.findUnique({ where: { followerId_followingId: { followerId, followingId } } });
+      if (!existing) return null;
+      await tx.follow.delete({ where: { id: existing.id } });
+      if (existing.state === "accepted") await countFollow(tx, followerId, followingId, -1);
+      return existing;
+    });
+  }
+
+  pendingFor(followingId: bigint, limit: number, maxId?: bigint) {
+    return this.db.follow.findMany({
+      where: { followingId, state: "pending", ...(maxId ? { id: { lt: maxId } } : {}) },
+      orderBy: { id: "desc" },
+      take: limit,
+      include: { follower: true },
+    });
+  }
+
+  relationships(accountId: bigint, targetIds: bigint[]) {
+    return this.db.follow.findMany({
+      where: {
+        OR: [
+          { followerId: accountId, followingId: { in: targetIds } },
+          { followingId: accountId, followerId: { in: targetIds } },
+        ],
+      },
+    });
+  }
+
+  /** Local followers of an account: whose home timelines a post lands in. */
+  localFollowerIds(followingId: bigint) {
+    return this.db.follow
+      .findMany({ where: { followingId, state: "accepted", follower: { domain: null } }, select: { followerId: true } })
+      .then((rows) => rows.map((r) => r.followerId));
+  }
+
+  isFollowing(followerId: bigint, followingId: bigint) {
+    return this.db.follow.count({ where: { followerId, followingId, state: "accepted" } }).then((n) => n > 0);
+  }
+
+  followersPage(followingId: bigint, limit: number, offset: number) {
+    return this.db.follow.findMany({
+      where: { followingId, state: "accepted" },
+      orderBy: { id: "desc" },
+      skip: offset,
+      take: limit,
+      include: { follower: { select: { uri: true } } },
+    });
+  }
+
+  followingPage(followerId: bigint, limit: number, offset: number) {
+    return this.db.follow.findMany({
+      where: { followerId, state: "accepted" },
+      orderBy: { id: "desc" },
+      skip: offset,
+      take: limit,
+      include: { following: { select: { uri: true } } },
+    });
+  }
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+async function countFollow(tx: Tx, followerId: bigint, followingId: bigint, delta: number) {
+  await tx.account.update({ where: { id: followerId }, data: { followingCount: { increment: delta } } });
+  await tx.account.update({ where: { id: followingId }, data: { followersCount: { increment: delta } } });
+}

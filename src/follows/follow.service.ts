@@ -1,0 +1,175 @@
+import type { Account } from "../accounts/account.repository.ts";
+import type { AccountService } from "../accounts/account.service.ts";
+import { forbidden, unprocessable } from "../errors.ts";
+import { newId } from "../ids.ts";
+import type { BlockRepository } from "../interactions/block.repository.ts";
+import type { JobQueue } from "../jobs/jobs.ts";
+import type { NotificationService } from "../notifications/notification.service.ts";
+import type { LocalUrls } from "../urls.ts";
+import type { FollowRepository } from "./follow.repository.ts";
+
+// One place where follows start and end, whichever door asked: the client
+// API for local users, the inbox for remote ones.
+
+export class FollowService {
+  private readonly follows: FollowRepository;
+  private readonly blocks: BlockRepository;
+  private readonly accounts: AccountService;
+  private readonly notifications: NotificationService;
+  private readonly jobs: JobQueue;
+  private readonly urls: LocalUrls;
+
+  constructor(follows: FollowRepository, blocks: BlockRepository, accounts: AccountService, notifications: NotificationService, jobs: JobQueue, urls: LocalUrls) {
+    this.follows = follows;
+    this.blocks = blocks;
+    this.accounts = accounts;
+    this.notifications = notifications;
+    this.jobs = jobs;
+    this.urls = urls;
+  }
+
+  /** A local account asks to follow anyone. Remote follows stay pending until Accept arrives. */
+  async follow(followerId: bigint, targetId: bigint) {
+    if (followerId === targetId) throw unprocessable("You cannot follow yourself");
+    const target = await this.accounts.get(targetId);
+    if (await this.blocks.eitherBlocks(followerId, targetId)) throw forbidden("You cannot follow this account");
+    const id = newId();
+    const remote = target.domain !== null;
+    const state = remote || target.locked ? "pending" : "accepted";
+    const { follow, created } = await this.follows.create({ id, followerId, followingId: targetId, uri: this.urls.follow(id), state });
+    if (!created) return follow;
+    if (remote) {
+      await this.jobs.enqueue("federate", { kind: "follow", followId: String(follow.id) });
+    } else {
+      await this.notifications.notify(target, followerId, state === "accepted" ? "follow" : "follow_request");
+    }
+    return follow;
+  }
+
+  async unfollow(followerId: bigint, targetId: bigint) {
+    const removed = await this.follows.remove(followerId, targetId);
+    if (!removed) return;
+    const target = await this.accounts.findById(targetId);
+    if (target?.domain) {
+      await this.jobs.enqueue("federate", {
+        kind: "undoFollow",
+        followUri: removed.uri,
+        followerId: String(followerId),
+        targetId: String(targetId),
+      });
+    }
+  }
+
+  /** A remote actor's Follow reached a local account. */
+  async receiveFollow(follower: Account, target: Account, followUri: string) {
+    if (target.domain !== null || follower.domain === null) return;
+    if (await this.blocks.blocks(target.id, follower.id)) {
+      await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) });
+      return;
+    }
+    const state = target.locked ? "pending" : "accepted";
+    const { follow, created } = await this.follows.create({ id: newId(), followerId: follower.id, followingId: target.id, uri: followUri, state });
+    if (created) await this.notifications.notify(target, follower.id, state === "accepted" ? "follow" : "follow_request");
+    // A repeated Follow (the remote lost our Accept) is answered again.
+    if (follow.state === "accepted") {
+      await this.jobs.enqueue("federate", { kind: "acceptFollow", followUri: follow.uri, followerId: String(follower.id), targetId: String(target.id) });
+    }
+  }
+
+  /** The remote account accepted a local account's follow request. */
+  async receiveAccept(followerId: bigint, targetId: bigint) {
+    await this.follows.accept(followerId, targetId);
+  }
+
+  async receiveReject(followerId: bigint, targetId: bigint) {
+    await this.follows.remove(followerId, targetId);
+  }
+
+  async receiveUndo(followerId: bigint, targetId: bigint) {
+    const removed = await this.follows.remove(followerId, targetId);
+    if (removed) {
+      await this.notifications.withdraw(targetId, followerId, removed.state === "accepted" ? "follow" : "follow_request");
+    }
+  }
+
+  async authorize(accountId: bigint, requesterId: bigint) {
+    const pending = await this.follows.find(requesterId, accountId);
+    if (!pending || pending.state !== "pending") throw unprocessable("There is no follow request from this account");
+    await this.follows.accept(requesterId, accountId);
+    await this.notifications.withdraw(accountId, requesterId, "follow_request");
+    const requester = await this.accounts.findById(requesterId);
+    if (requester?.domain) {
+      await this.jobs.enqueue("federate", { kind: "acceptFollow", followUri: pending.uri, followerId: String(requesterId), targetId: String(accountId) });
+    } else if (requester) {
+      await this.notifications.notify(await this.accounts.get(accountId), requesterId, "follow");
+    }
+  }
+
+  async reject(accountId: bigint, requesterId: bigint) {
+    const removed = await this.follows.remove(requesterId, accountId);
+    if (!removed) throw unprocessable("There is no follow request from this account");
+    await this.notifications.withdraw(accountId, requesterId, "follow_request");
+    const requester = await this.accounts.findById(requesterId);
+    if (requester?.domain) {
+      await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri: removed.uri, followerId: String(requesterId), targetId: String(accountId) });
+    }
+  }
+
+  /** Severs follows both ways, as a block does. */
+  async sever(a: bigint, b: bigint) {
+    for (const [follower, target] of [[a, b], [b, a]] as const) {
+      const removed = await this.follows.remove(follower, target);
+      if (removed) await this.notifications.withdraw(target, follower, removed.state === "accepted" ? "follow" : "follow_request");
+    }
+  }
+
+  pendingRequests(accountId: bigint, limit: number, maxId?: bigint) {
+    return this.follows.pendingFor(accountId, limit, maxId);
+  }
+
+  findFollowById(id: bigint) {
+    return this.follows.findById(id);
+  }
+
+  findFollow(followerId: bigint, targetId: bigint) {
+    return this.follows.find(followerId, targetId);
+  }
+
+  isFollowing(followerId: bigint, targetId: bigint) {
+    return this.follows.isFollowing(followerId, targetId);
+  }
+
+  localFollowerIds(accountId: bigint) {
+    return this.follows.localFollowerIds(accountId);
+  }
+
+  followersPage(accountId: bigint, limit: number, offset: number) {
+    return this.follows.followersPage(accountId, limit, offset);
+  }
+
+  followingPage(accountId: bigint, limit: number, offset: number) {
+    return this.follows.followingPage(accountId, limit, offset);
+  }
+
+  async relationships(accountId: bigint, targetIds: bigint[]) {
+    const [follows, blocks] = await Promise.all([
+      this.follows.relationships(accountId, targetIds),
+      this.blocks.between(accountId, targetIds),
+    ]);
+    return targetIds.map((id) => {
+      const out = follows.find((f) => f.followerId === accountId && f.followingId === id);
+      const inc = follows.find((f) => f.followingId === accountId && f.followerId === id);
+      return {
+        id,
+        following: out?.state === "accepted",
+        requested: out?.state === "pending",
+        followedBy: inc?.state === "accepted",
+        requestedBy: inc?.state === "pending",
+        showingReblogs: out?.showReblogs ?? true,
+        notifying: out?.notify ?? false,
+        blocking: blocks.some((b) => b.accountId === accountId && b.targetId === id),
+        blockedBy: blocks.some((b) => b.targetId === accountId && b.accountId === id),
+      };
+    });
+  }
+}

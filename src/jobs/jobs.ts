@@ -1,0 +1,46 @@
+// The core's port for side effects. Services describe what must happen after
+// their write commits; the worker door (BullMQ) runs it, at least once, so every
+// handler must be idempotent.
+
+import type { Visibility } from "../generated/prisma/enums.ts";
+
+/** What a remote server must be told, in the domain's words. */
+export type Outbound =
+  | { kind: "follow"; followId: string }
+  | { kind: "undoFollow"; followUri: string; followerId: string; targetId: string }
+  | { kind: "acceptFollow"; followUri: string; followerId: string; targetId: string }
+  | { kind: "rejectFollow"; followUri: string; followerId: string; targetId: string }
+  | { kind: "createStatus"; statusId: string }
+  | { kind: "updateStatus"; statusId: string }
+  | { kind: "deleteStatus"; status: StatusSnapshot }
+  | { kind: "like"; favouriteId: string }
+  | { kind: "undoLike"; likeUri: string; accountId: string; statusId: string }
+  | { kind: "announce"; reblogId: string }
+  | { kind: "undoAnnounce"; reblog: StatusSnapshot; originalId: string }
+  | { kind: "block"; blockId: string }
+  | { kind: "undoBlock"; blockUri: string; accountId: string; targetId: string }
+  | { kind: "updateActor"; accountId: string };
+
+/** Enough of a deleted status to address its Delete to the same audience. */
+export type StatusSnapshot = {
+  id: string;
+  uri: string;
+  accountId: string;
+  visibility: Visibility;
+  mentionIds: string[];
+  inReplyToAccountId: string | null;
+  reblogOfAuthorId: string | null;
+};
+
+export type JobPayloads = {
+  "federate": Outbound;
+  "timeline.fanout": { statusId: string };
+};
+
+export type JobName = keyof JobPayloads;
+
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void>;
+}
+
+export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<void> };

@@ -1,0 +1,44 @@
+import { configure, getLogger, type LogRecord } from "@logtape/logtape";
+import pino, { type Logger } from "pino";
+
+// One structured stream: pino for Kith and Fastify, with Fedify's LogTape
+// records routed into it so operators read a single log.
+
+export function createLogger(level: string, name = "kith"): Logger {
+  return pino({ level, name, base: { pid: process.pid } });
+}
+
+const levels = { trace: "trace", debug: "debug", info: "info", warning: "warn", error: "error", fatal: "fatal" } as const;
+
+let logtapeConfigured = false;
+
+export async function routeFedifyLogs(logger: Logger): Promise<void> {
+  if (logtapeConfigured) return;
+  logtapeConfigured = true;
+  const fedify = logger.child({ component: "fedify" });
+  await configure({
+    reset: true,
+    sinks: {
+      pino(record: LogRecord) {
+        const level = levels[record.level] ?? "info";
+        const msg = record.message.map((part) => (typeof part === "string" ? part : safeString(part))).join("");
+        fedify[level]({ category: record.category.join(".") }, msg);
+      },
+    },
+    loggers: [
+      { category: "fedify", sinks: ["pino"], lowestLevel: "warning" },
+      { category: ["logtape", "meta"], sinks: ["pino"], lowestLevel: "warning" },
+    ],
+  });
+}
+
+function safeString(v: unknown): string {
+  if (v instanceof Error) return v.stack ?? v.message;
+  try {
+    return typeof v === "object" ? JSON.stringify(v) : String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+export { getLogger };

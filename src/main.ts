@@ -1,0 +1,82 @@
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { storeFetchedPost } from "../federation/inbox/fetch-post.ts";
+import { FederationDirectory } from "../federation/directory.ts";
+import { mountFederation } from "../federation/fastify.ts";
+import { buildFederation, type KithFederation } from "../federation/federation.ts";
+import { keySealing } from "../federation/key-sealing.ts";
+import { federate } from "../federation/outbound.ts";
+import { RedisKvStore } from "../federation/redis-kv.ts";
+import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
+import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
+import { BullMqJobQueue, startJobWorker } from "../workers/job-queue.ts";
+import type { Config } from "./config.ts";
+import { createCore, type Core } from "./core.ts";
+import { createDb } from "./db/client.ts";
+import type { JobHandlers } from "./jobs/jobs.ts";
+import { createRedis } from "./redis.ts";
+
+// Composition root: builds the core, then opens the doors ROLE asks for.
+
+export type Kith = {
+  core: Core;
+  federation: KithFederation;
+  app: FastifyInstance | null;
+  close(): Promise<void>;
+};
+
+export async function startKith(config: Config, logger: Logger): Promise<Kith> {
+  if (config.allowPrivateAddress) {
+    logger.warn("KITH_ALLOW_PRIVATE_ADDRESS is on: this server will fetch from and deliver to private and loopback addresses. Never use this in production.");
+  }
+  const db = createDb(config.databaseUrl);
+  const redis = createRedis(config.redisUrl);
+  const prefix = config.redisPrefix;
+  const jobs = new BullMqJobQueue(redis, prefix);
+  const core = createCore(config, db, jobs);
+
+  let federation: KithFederation;
+  const hooks = keySealing(() => federation, () => core);
+  const queue = (name: string) => new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks);
+  const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
+  federation = buildFederation(config, new RedisKvStore(redis, prefix), queues);
+  const context = () => federation.createContext(config.publicUrl, core);
+  core.accounts.directory = new FederationDirectory(context, config.allowPrivateAddress);
+  core.resolver = { resolveStatus: (uri) => storeFetchedPost(context(), new URL(uri)).catch(() => null) };
+
+  const stop = new AbortController();
+  const closers: (() => Promise<unknown>)[] = [];
+
+  if (config.role === "worker" || config.role === "all") {
+    const handlers: JobHandlers = {
+      federate: (event) => federate(context(), event),
+      "timeline.fanout": ({ statusId }) => core.timelines.fanout(BigInt(statusId)),
+    };
+    const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
+    void federation.startQueue(core, { signal: stop.signal });
+    closers.push(() => worker.close());
+  }
+
+  let app: FastifyInstance | null = null;
+  if (config.role === "web" || config.role === "all") {
+    app = buildApp(core, logger);
+    registerRoutes(app, core);
+    mountFederation(app, federation, core, htmlPages(core));
+    await app.listen({ port: config.port, host: config.host });
+    closers.unshift(() => app!.close());
+  }
+
+  return {
+    core,
+    federation,
+    app,
+    async close() {
+      stop.abort();
+      for (const close of closers) await close().catch(() => undefined);
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await jobs.close();
+      await redis.quit().catch(() => undefined);
+      await db.$disconnect();
+    },
+  };
+}

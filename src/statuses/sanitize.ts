@@ -1,0 +1,40 @@
+import sanitizeHtml from "sanitize-html";
+
+// Remote HTML is cleaned with a maintained allowlist sanitiser before it is
+// stored, keeping the markup Mastodon itself keeps: paragraphs, links,
+// mentions and hashtags (h-card, invisible/ellipsis spans), simple formatting.
+
+const options: sanitizeHtml.IOptions = {
+  allowedTags: ["p", "br", "span", "a", "del", "s", "pre", "code", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "sub", "sup"],
+  allowedAttributes: {
+    a: ["href", "rel", "class", "translate"],
+    span: ["class", "translate"],
+    ol: ["start", "reversed"],
+    li: ["value"],
+  },
+  allowedClasses: {
+    a: ["mention", "hashtag", "u-url", "status-link", "unhandled-link"],
+    span: ["h-card", "invisible", "ellipsis", "hashtag"],
+  },
+  allowedSchemes: ["http", "https", "mailto", "xmpp", "gopher", "gemini", "dat", "ipfs", "magnet"],
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  transformTags: {
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, rel: "nofollow noopener noreferrer", target: "_blank" },
+    }),
+  },
+  // Mastodon's allowlist keeps target=_blank on links, so we let ours through.
+  allowedSchemesAppliedToAttributes: ["href"],
+};
+options.allowedAttributes = { ...(options.allowedAttributes as Record<string, string[]>), a: ["href", "rel", "class", "translate", "target"] };
+
+export function sanitizeRemoteHtml(html: string): string {
+  return sanitizeHtml(html, options);
+}
+
+/** Plain text for names and summaries: no markup at all. */
+export function stripHtml(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+}

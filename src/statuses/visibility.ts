@@ -1,0 +1,18 @@
+import type { StatusView } from "./status.repository.ts";
+
+/**
+ * Who may see a status: public and unlisted are open; followers-only needs an
+ * accepted follow (or a mention); direct only its author and mentioned accounts.
+ */
+export async function canSee(
+  status: StatusView,
+  viewerId: bigint | null,
+  isFollowing: (follower: bigint, target: bigint) => Promise<boolean>,
+): Promise<boolean> {
+  if (status.visibility === "public" || status.visibility === "unlisted") return true;
+  if (viewerId === null) return false;
+  if (status.accountId === viewerId) return true;
+  if (status.mentions.some((m) => m.accountId === viewerId)) return true;
+  if (status.visibility === "private") return isFollowing(viewerId, status.accountId);
+  return false;
+}

@@ -1,0 +1,45 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Logger } from "pino";
+import type { JobHandlers, JobName, JobPayloads, JobQueue } from "../src/jobs/jobs.ts";
+
+// Kith's own side-effect jobs (timeline fan-out, building activities to
+// federate) on one BullMQ queue. Retried with backoff; a job that throws
+// after its last attempt stays in the failed set for the operator to see.
+
+const QUEUE = "kith-jobs";
+
+export class BullMqJobQueue implements JobQueue {
+  private readonly queue: Queue;
+
+  constructor(connection: ConnectionOptions, prefix: string) {
+    this.queue = new Queue(QUEUE, { connection, prefix });
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+    await this.queue.add(name, data, {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 2_000 },
+      removeOnComplete: true,
+      removeOnFail: 10_000,
+    });
+  }
+
+  close() {
+    return this.queue.close();
+  }
+}
+
+export function startJobWorker(connection: ConnectionOptions, prefix: string, handlers: JobHandlers, concurrency: number, logger: Logger): Worker {
+  const worker = new Worker(
+    QUEUE,
+    async (job: Job) => {
+      const handler = handlers[job.name as JobName] as ((data: unknown) => Promise<void>) | undefined;
+      if (!handler) throw new Error(`No handler for job ${job.name}`);
+      await handler(job.data);
+    },
+    { connection, prefix, concurrency, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 10 },
+  );
+  worker.on("failed", (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err }, "job failed"));
+  worker.on("error", (err) => logger.error({ err }, "job worker error"));
+  return worker;
+}
