@@ -35,8 +35,15 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
     // would silently drop an RFC 9421 first knock, so we knock with cavage.
     firstKnock: "draft-cavage-http-signatures-12",
     signatureTimeWindow: { hours: 1 },
-    // About 16 attempts over ~3.7 days: 1 min doubling to 12 h, with jitter.
-    outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { minutes: 1 }, factor: 2, maxDelay: { hours: 12 }, maxAttempts: 16, jitter: true }),
+    // 16 attempts: with the default 1 min base, doubling to 12 h, they span
+    // about 3.7 days (Mastodon's retries span about 3 days).
+    outboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { seconds: config.deliveryRetryBaseSeconds },
+      factor: 2,
+      maxDelay: { hours: 12 },
+      maxAttempts: 16,
+      jitter: true,
+    }),
     inboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, factor: 2, maxDelay: { hours: 1 }, maxAttempts: 10, jitter: true }),
     permanentFailureStatusCodes: [400, 401, 403, 404, 405, 410, 413, 422],
     circuitBreaker: {

@@ -30,7 +30,6 @@ export function buildApp(core: Core, logger: Logger): FastifyInstance {
     loggerInstance: logger,
     bodyLimit: core.config.maxBodyBytes,
     trustProxy: false,
-    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
 

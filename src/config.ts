@@ -21,6 +21,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   KITH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   KITH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  KITH_DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = Readonly<{
@@ -37,6 +38,8 @@ export type Config = Readonly<{
   logLevel: string;
   workerConcurrency: number;
   maxBodyBytes: number;
+  /** First retry delay of a failed delivery; later ones double up to 12 h. */
+  deliveryRetryBaseSeconds: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -65,5 +68,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.KITH_WORKER_CONCURRENCY,
     maxBodyBytes: e.KITH_MAX_BODY_BYTES,
+    deliveryRetryBaseSeconds: e.KITH_DELIVERY_RETRY_BASE_SECONDS,
   });
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { configure, getLogger, type LogRecord } from "@logtape/logtape";
 import pino, { type Logger } from "pino";
 
@@ -18,6 +19,7 @@ export async function routeFedifyLogs(logger: Logger): Promise<void> {
   const fedify = logger.child({ component: "fedify" });
   await configure({
     reset: true,
+    contextLocalStorage: new AsyncLocalStorage(),
     sinks: {
       pino(record: LogRecord) {
         const level = levels[record.level] ?? "info";
