@@ -86,8 +86,8 @@ export function statusToNote(ctx: Context<Core>, status: StatusView): Note {
     id: new URL(status.uri),
     url: status.url ? new URL(status.url) : null,
     attribution: new URL(author.uri),
-    content: status.content,
-    contents: status.language ? [new LanguageString(status.content, status.language)] : [],
+    // Mastodon sends both content and contentMap when the language is known.
+    ...(status.language ? { contents: [status.content, new LanguageString(status.content, status.language)] } : { content: status.content }),
     summary: status.spoilerText || null,
     sensitive: status.sensitive,
     published: toInstant(status.createdAt),
