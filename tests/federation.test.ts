@@ -148,3 +148,46 @@ describe("two Kith instances", () => {
     expect(findByUri(await home(A, alice), before.uri)).toBeUndefined();
   });
 });
+
+describe("two Kith instances: undoing and profiles", () => {
+  it("undo of a like and of a boost travels", async () => {
+    const post = (await A.api(alice.token, "POST", "/api/v1/statuses", { status: "undo me" })).body;
+    const onB = await waitFor(async () => findByUri(await home(B, carol), post.uri), "the post on B");
+    await B.api(carol.token, "POST", `/api/v1/statuses/${onB.id}/favourite`);
+    await B.api(carol.token, "POST", `/api/v1/statuses/${onB.id}/reblog`);
+    await waitFor(async () => {
+      const s = (await A.api(alice.token, "GET", `/api/v1/statuses/${post.id}`)).body;
+      return s.favourites_count === 1 && s.reblogs_count === 1;
+    }, "like and boost counted on A");
+    await B.api(carol.token, "POST", `/api/v1/statuses/${onB.id}/unfavourite`);
+    await B.api(carol.token, "POST", `/api/v1/statuses/${onB.id}/unreblog`);
+    await waitFor(async () => {
+      const s = (await A.api(alice.token, "GET", `/api/v1/statuses/${post.id}`)).body;
+      return s.favourites_count === 0 && s.reblogs_count === 0;
+    }, "like and boost undone on A");
+  });
+
+  it("a profile update reaches followers, with its HTML sanitised", async () => {
+    const res = await A.api(alice.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "Alice A.", note: "I <script>x</script> like #tea" });
+    expect(res.status).toBe(200);
+    expect(res.body.display_name).toBe("Alice A.");
+    const carolSide = await B.resolve(carol.token, alice.acct);
+    const seen = await waitFor(async () => {
+      const a = (await B.api(carol.token, "GET", `/api/v1/accounts/${carolSide}`)).body;
+      return a.display_name === "Alice A." && a;
+    }, "the new display name on B");
+    expect(seen.note).toContain("like");
+    expect(seen.note).not.toContain("<script");
+  });
+
+  it("a block travels: the blocked follower is removed and cannot follow again", async () => {
+    const carolOnA = await A.resolve(alice.token, carol.acct);
+    const block = await A.api(alice.token, "POST", `/api/v1/accounts/${carolOnA}/block`);
+    expect(block.body.blocking).toBe(true);
+    const aliceOnCarol = await B.resolve(carol.token, alice.acct);
+    await waitFor(async () => (await B.api(carol.token, "GET", `/api/v1/accounts/relationships?id[]=${aliceOnCarol}`)).body[0]?.following === false, "carol's follow to end on B");
+    await waitFor(async () => (await A.api(alice.token, "GET", "/api/v1/accounts/verify_credentials")).body.followers_count === 0, "alice to have no followers left");
+    const unblock = await A.api(alice.token, "POST", `/api/v1/accounts/${carolOnA}/unblock`);
+    expect(unblock.body.blocking).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { notFound } from "../../src/errors.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { idList, linkHeader, pageOf, pathId } from "../params.ts";
+import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount, serializeCredentialAccount, serializeRelationship } from "../serializers/account.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
@@ -12,6 +12,28 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     const me = await requireUser(core, request, "read:accounts");
     const pending = await core.follows.pendingRequests(me.id, 40);
     return serializeCredentialAccount(core, me, pending.length);
+  });
+
+  const profile = z.object({
+    display_name: z.string().max(30, "display_name is limited to 30 characters").optional(),
+    note: z.string().max(500, "note is limited to 500 characters").optional(),
+    locked: boolish.optional(),
+    bot: boolish.optional(),
+    discoverable: boolish.optional(),
+  });
+
+  app.patch("/api/v1/accounts/update_credentials", async (request) => {
+    const me = await requireUser(core, request, "write:accounts");
+    const body = profile.parse(request.body ?? {});
+    const updated = await core.accounts.updateProfile(me.id, {
+      displayName: body.display_name,
+      note: body.note,
+      locked: body.locked,
+      bot: body.bot,
+      discoverable: body.discoverable,
+    });
+    const pending = await core.follows.pendingRequests(me.id, 40);
+    return serializeCredentialAccount(core, updated, pending.length);
   });
 
   app.get("/api/v1/accounts/lookup", async (request) => {

@@ -5,6 +5,8 @@ import type { LocalUrls } from "../urls.ts";
 import type { Account, AccountRepository } from "./account.repository.ts";
 import type { RemoteActorData, RemoteDirectory } from "./account.types.ts";
 import { generateKeyMaterial } from "./key.store.ts";
+import { sanitizeRemoteHtml, stripHtml } from "../statuses/sanitize.ts";
+import { renderStatusHtml } from "../statuses/content.ts";
 
 const USERNAME = /^[a-z0-9_]{1,30}$/i;
 const STALE_MS = 24 * 60 * 60 * 1000;
@@ -97,7 +99,7 @@ export class AccountService {
     if (known && !isStale(known)) return known;
     const data = await this.requireDirectory().resolveHandle(parsed.username, parsed.host).catch(() => null);
     if (!data) return known;
-    return this.accounts.upsertRemote(data);
+    return this.upsertRemote(data);
   }
 
   /** The account behind an actor id; fetched and stored if new or stale. */
@@ -110,13 +112,21 @@ export class AccountService {
     if (known && !isStale(known)) return known;
     const data = await this.requireDirectory().fetchActor(uri).catch(() => null);
     if (!data) return known;
-    return this.accounts.upsertRemote(data);
+    return this.upsertRemote(data);
   }
 
-  /** Stores what a remote server told us about its actor (Update{Person}, fetches). */
+  /**
+   * Stores what a remote server told us about its actor (Update{Person},
+   * fetches); its HTML is sanitised here, before it is stored or shown.
+   */
   upsertRemote(data: RemoteActorData): Promise<Account> {
     if (this.urls.isLocal(data.uri)) throw new KithError(400, "A remote actor cannot claim a local id");
-    return this.accounts.upsertRemote(data);
+    return this.accounts.upsertRemote({
+      ...data,
+      displayName: stripHtml(data.displayName).slice(0, 100),
+      note: sanitizeRemoteHtml(data.note),
+      fields: data.fields.map((f) => ({ name: stripHtml(f.name).slice(0, 255), value: sanitizeRemoteHtml(f.value) })),
+    });
   }
 
   /** A remote actor deleted itself: hide it everywhere (its rows stay for moderation). */
@@ -124,8 +134,10 @@ export class AccountService {
     await this.accounts.updateProfile(id, { suspendedAt: new Date() });
   }
 
+  /** A local user edits their profile; followers' servers hear an Update. */
   async updateProfile(accountId: bigint, changes: { displayName?: string; note?: string; locked?: boolean; bot?: boolean; discoverable?: boolean }) {
-    const account = await this.accounts.updateProfile(accountId, changes);
+    const { note, ...rest } = changes;
+    const account = await this.accounts.updateProfile(accountId, { ...rest, ...(note !== undefined ? { note: note.trim() ? renderStatusHtml(note, [], (t) => `${this.urls.origin}/tags/${encodeURIComponent(t)}`) : "" } : {}) });
     await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(accountId) });
     return account;
   }

@@ -117,7 +117,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code === "42P04") return false; // created concurrently
+    // 42P04, or 23505 when two processes race past the existence check: someone else created it.
+    if (["42P04", "23505"].includes((error as { code?: string }).code ?? "")) return false;
     throw new Error(`cannot create database ${name}: ${(error as Error).message}`, { cause: error });
   } finally {
     await admin.end();

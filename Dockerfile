@@ -1,0 +1,50 @@
+# Kith: one image for every role (ROLE=web|worker|all). Node 24 runs the
+# TypeScript sources directly, so there is no compile step; the only build
+# product is the Prisma client that `prisma generate` writes to src/generated/.
+#
+# `npm install` rather than `npm ci`: package-lock.json lacks the darwin/win32/
+# linux-arm entries of @msgpackr-extract/* (optional native prebuilds of
+# bullmq's msgpackr), so `npm ci` refuses it as out of sync. `npm install`
+# still installs the locked versions. Switch to `npm ci` once the lock is complete.
+
+FROM node:24-bookworm-slim AS base
+WORKDIR /app
+# No update checks, funding notices, audits or telemetry during the build.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false \
+    CHECKPOINT_DISABLE=1
+
+# Runtime dependencies only: no dev dependencies (the prisma CLI, vitest,
+# typescript), no optional ones (msgpackr-extract is a native addon; msgpackr
+# falls back to plain JavaScript), and no install scripts.
+FROM base AS deps
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --omit=optional --ignore-scripts
+
+# Full install, for its postinstall: scripts/node24.sh finds this image's
+# Node 24 on PATH (.node24/ is excluded by .dockerignore), so it downloads
+# nothing; then `prisma generate` runs offline and writes src/generated/prisma.
+FROM base AS build
+COPY package.json package-lock.json ./
+COPY scripts/ scripts/
+COPY prisma/ prisma/
+RUN npm install \
+ && test -f src/generated/prisma/client.ts \
+ && test ! -e .node24
+
+FROM base AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+COPY --from=build /app/src/generated ./src/generated
+# Sources stay owned by root, read-only to the server; it writes nothing to disk.
+USER node
+EXPOSE 3000
+# Only the web role serves HTTP; docker-compose.yml turns this off for workers.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Apply pending migrations, then serve. Workers run `serve` instead (docker-compose.yml).
+CMD ["node", "src/cli/main.ts", "start"]
