@@ -5,24 +5,27 @@ import { BlockList, isIP } from "node:net";
 // address, on the first hop or after a redirect, unless the operator turned
 // KITH_ALLOW_PRIVATE_ADDRESS on (tests and local federation only).
 
-const blocked = new BlockList();
+// Separate lists per family: Node's BlockList matches IPv4 addresses against
+// IPv4-mapped IPv6 rules, which would make every IPv4 address "private".
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, bits] of [
   ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
   ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15],
   ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(net, bits, "ipv4");
+] as const) blocked4.addSubnet(net, bits, "ipv4");
 for (const [net, bits] of [
   ["::", 128], ["::1", 128], ["::ffff:0:0", 96], ["64:ff9b::", 96], ["100::", 64], ["2001:db8::", 32],
   ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
-] as const) blocked.addSubnet(net, bits, "ipv6");
+] as const) blocked6.addSubnet(net, bits, "ipv6");
 
 export function isPrivateAddress(ip: string): boolean {
   const family = isIP(ip);
-  if (family === 4) return blocked.check(ip, "ipv4");
+  if (family === 4) return blocked4.check(ip, "ipv4");
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
     if (mapped) return true;
-    return blocked.check(ip, "ipv6");
+    return blocked6.check(ip, "ipv6");
   }
   return true;
 }
