@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Core } from "../src/core.ts";
 import type { KithFederation } from "./federation.ts";
+import { screenInboxPost } from "./inbox/origin-guard.ts";
 
 // Fedify speaks Web Request/Response; Fastify does not. Everything no Fastify
 // route claims (actors, inboxes, collections, notes, WebFinger, NodeInfo)
@@ -21,6 +22,11 @@ export function mountFederation(app: FastifyInstance, federation: KithFederation
         else if (value !== undefined) headers.set(name, String(value));
       }
       const body = request.method === "POST" ? new Uint8Array(request.rawBody ?? Buffer.alloc(0)) : undefined;
+      if (body) {
+        const verdict = screenInboxPost(headers, request.body);
+        if (verdict.action === "reject") return reply.status(verdict.status).type("text/plain; charset=utf-8").send(verdict.message);
+        if (verdict.action === "dropHttpSignature") for (const name of ["signature", "signature-input"]) headers.delete(name);
+      }
       const webRequest = new Request(new URL(request.url, origin), { method: request.method, headers, body });
       let fallback: "html" | "missing" | null = null;
       const response = await federation.fetch(webRequest, {

@@ -40,6 +40,10 @@ export async function onUpdate(ctx: Ctx, update: Update) {
     return;
   }
   if (!isPost(object) || !authoredBy(object, sender)) return;
+  // Someone else's post under the same id stays theirs; refusing here (not
+  // throwing) keeps the queue from retrying an edit that can never succeed.
+  const existing = await ctx.data.statuses.findByUri(object.id!.href);
+  if (existing && existing.accountId !== sender.id) return;
   const data = await toData(ctx, object, sender);
   if (data) await ctx.data.statuses.updateRemote(sender, data);
 }
