@@ -8,6 +8,7 @@ import {
 import type { Config } from "../src/config.ts";
 import type { Core } from "../src/core.ts";
 import { registerActors } from "./actors.ts";
+import { CIRCUIT_PREFIX, circuitBreakerOptions, compactCircuitFailures } from "./circuit-breaker.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/listeners.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
@@ -15,17 +16,10 @@ import { registerObjects } from "./objects.ts";
 
 export type KithFederation = Federation<Core>;
 
-const DAY_MS = 86_400_000;
-
-/** Mastodon marks a host unavailable after failures on 7 distinct days; so do we. */
-export function failedOnSevenDays(timestamps: readonly Temporal.Instant[]): boolean {
-  return new Set(timestamps.map((t) => Math.floor(t.epochMilliseconds / DAY_MS))).size >= 7;
-}
-
 export function buildFederation(config: Config, kv: KvStore, queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue }): KithFederation {
   const federation = createFederation<Core>({
-    kv,
-    kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"] },
+    kv: compactCircuitFailures(kv),
+    kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"], circuitBreaker: [...CIRCUIT_PREFIX] },
     queue: queues,
     manuallyStartQueue: true,
     origin: config.publicUrl.origin,
@@ -35,8 +29,11 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
     // would silently drop an RFC 9421 first knock, so we knock with cavage.
     firstKnock: "draft-cavage-http-signatures-12",
     signatureTimeWindow: { hours: 1 },
-    // 16 attempts: with the default 1 min base, doubling to 12 h, they span
-    // about 3.7 days (Mastodon's retries span about 3 days).
+    // 16 retries after the first attempt: with the default 1 min base,
+    // doubling to 12 h, they span about 3.7 days before jitter (Fedify's
+    // jitter stretches each delay below the 12 h cap by up to 2x); Mastodon's
+    // retries span about 3 days. 404/410 and the other codes below are
+    // permanent: no retry at all.
     outboxRetryPolicy: createExponentialBackoffPolicy({
       initialDelay: { seconds: config.deliveryRetryBaseSeconds },
       factor: 2,
@@ -45,13 +42,11 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
       jitter: true,
     }),
     inboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, factor: 2, maxDelay: { hours: 1 }, maxAttempts: 10, jitter: true }),
-    permanentFailureStatusCodes: [400, 401, 403, 404, 405, 410, 413, 422],
-    circuitBreaker: {
-      failure: failedOnSevenDays,
-      recoveryDelay: { hours: 1 },
-      heldActivityTtl: { days: 3 },
-      stateTtl: { days: 8 },
-    },
+    // Mastodon's rule: a 4xx is final except 401, 408 and 429, and so is 501.
+    // A 401 is often passing (the receiver could not fetch our key just
+    // then), so it is retried like a 5xx.
+    permanentFailureStatusCodes: [400, 403, 404, 405, 410, 413, 422, 501],
+    circuitBreaker: circuitBreakerOptions,
   });
   registerActors(federation);
   registerCollections(federation);

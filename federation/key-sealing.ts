@@ -1,6 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 import type { Core } from "../src/core.ts";
-import { assertPublicUrl } from "./ssrf.ts";
+import { assertPublicUrl, UnsafeUrlError } from "./ssrf.ts";
 
 // Fedify's outbox and fan-out messages carry the sender's private JWKs. We
 // strip them before the message is queued (nothing secret reaches Redis) and
@@ -18,32 +18,48 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
       if (!carriesKeys(message)) return message;
       return { ...message, keys: message.keys!.map((k) => ({ keyId: k.keyId, privateKey: null })) };
     },
+    /** The message with its keys back, or null to drop it: its inbox is private, or its sender (or key) is gone or suspended. */
     async unseal(message: Keyed): Promise<Keyed | null> {
       if (!carriesKeys(message)) return message;
       const c = core();
-      if (message.type === "outbox" && message.inbox) {
+      if (message.type === "outbox") {
         try {
-          await assertPublicUrl(new URL(message.inbox), c.config.allowPrivateAddress);
-        } catch {
-          return null;
+          await assertPublicUrl(new URL(message.inbox ?? ""), c.config.allowPrivateAddress);
+        } catch (error) {
+          // Only a verdict drops the delivery. A lookup that failed (a DNS
+          // outage) is not one, and nothing is sent without a verdict: the
+          // error fails the job, which the queue runs again later.
+          if (error instanceof UnsafeUrlError || error instanceof TypeError) return null;
+          throw error;
         }
       }
-      const keys = await Promise.all(message.keys!.map(async (k) => ({ keyId: k.keyId, privateKey: await privateJwk(federation(), c, k.keyId) })));
+      const keys: KeyRef[] = [];
+      for (const k of message.keys!) {
+        const privateKey = await privateJwk(federation(), c, k.keyId);
+        if (!privateKey) return null;
+        keys.push({ keyId: k.keyId, privateKey });
+      }
       return { ...message, keys };
     },
   };
 }
 
-/** Fedify names an actor's keys #main-key, #key-2, ... in the order we return them. */
-async function privateJwk(federation: Federation<Core>, core: Core, keyId: string): Promise<JsonWebKey> {
+/**
+ * Fedify names an actor's keys #main-key, #key-2, ... in the order the key
+ * pairs dispatcher returns them (KeyStore order). Null when the key is not a
+ * local actor's, or its actor is gone or suspended; database errors propagate
+ * (the job is retried).
+ */
+async function privateJwk(federation: Federation<Core>, core: Core, keyId: string): Promise<JsonWebKey | null> {
   const url = new URL(keyId);
   const ctx = federation.createContext(new URL(core.config.publicUrl), core);
   const parsed = ctx.parseUri(new URL(url.href.replace(/#.*$/, "")));
-  if (parsed?.type !== "actor") throw new Error(`Key ${keyId} is not a local actor's`);
+  if (parsed?.type !== "actor") return null;
+  // The same lookup as the key pairs dispatcher: a suspended account signs nothing.
   const account = await core.accounts.getLocalByUsername(parsed.identifier);
-  if (!account) throw new Error(`No local actor for key ${keyId}`);
-  const index = url.hash === "#main-key" ? 0 : Number.parseInt(url.hash.replace(/^#key-/, ""), 10) - 1;
+  if (!account) return null;
+  const index = url.hash === "#main-key" ? 0 : /^#key-\d+$/.test(url.hash) ? Number.parseInt(url.hash.slice(5), 10) - 1 : -1;
+  if (index < 0) return null;
   const pair = (await core.keys.keyPairs(account.id))[index];
-  if (!pair) throw new Error(`No key ${keyId}`);
-  return pair.privateJwk;
+  return pair?.privateJwk ?? null;
 }

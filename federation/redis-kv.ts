@@ -25,7 +25,7 @@ export class RedisKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    const raw = JSON.stringify(value);
+    const raw = canonicalJson(value);
     const ttl = options?.ttl ? Math.max(1, Math.ceil(options.ttl.total("millisecond"))) : 0;
     if (ttl) await this.redis.set(this.key(key), raw, "PX", ttl);
     else await this.redis.set(this.key(key), raw);
@@ -35,16 +35,32 @@ export class RedisKvStore implements KvStore {
     await this.redis.del(this.key(key));
   }
 
+  /**
+   * Compare-and-swap. Values are compared as JSON with sorted keys: Fedify
+   * rebuilds the objects it read (its circuit breaker does) in another key
+   * order than it wrote them. `next` undefined deletes the key.
+   */
   async cas(key: KvKey, expected: unknown, next: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const ttl = options?.ttl ? Math.max(1, Math.ceil(options.ttl.total("millisecond"))) : 0;
     const script = `
       local cur = redis.call('GET', KEYS[1])
       if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
-        if ARGV[3] ~= '0' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+        if ARGV[4] == '1' then redis.call('DEL', KEYS[1])
+        elseif ARGV[3] ~= '0' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        else redis.call('SET', KEYS[1], ARGV[2]) end
         return 1
       end
       return 0`;
-    const result = await this.redis.eval(script, 1, this.key(key), expected === undefined ? "" : JSON.stringify(expected), JSON.stringify(next), String(ttl));
+    const del = next === undefined;
+    const result = await this.redis.eval(
+      script,
+      1,
+      this.key(key),
+      expected === undefined ? "" : canonicalJson(expected),
+      del ? "" : canonicalJson(next),
+      String(ttl),
+      del ? "1" : "0",
+    );
     return result === 1;
   }
 
@@ -64,6 +80,13 @@ export class RedisKvStore implements KvStore {
       }
     } while (cursor !== "0");
   }
+}
+
+/** JSON.stringify with object keys sorted, so equal values have one spelling. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
 }
 
 function escapeGlob(s: string): string {

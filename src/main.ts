@@ -32,12 +32,13 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   const prefix = config.redisPrefix;
-  const jobs = new BullMqJobQueue(redis, prefix);
+  const queueError = (queue: string) => (err: Error) => logger.error({ err, queue }, "queue error");
+  const jobs = new BullMqJobQueue(redis, prefix, queueError("kith-jobs"));
   const core = createCore(config, db, jobs);
 
   let federation: KithFederation;
   const hooks = keySealing(() => federation, () => core);
-  const queue = (name: string) => new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks);
+  const queue = (name: string) => new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`));
   const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
   federation = buildFederation(config, new RedisKvStore(redis, prefix), queues);
   const context = () => federation.createContext(config.publicUrl, core);
@@ -53,8 +54,9 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "timeline.fanout": ({ statusId }) => core.timelines.fanout(BigInt(statusId)),
     };
     const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
-    void federation.startQueue(core, { signal: stop.signal });
-    closers.push(() => worker.close());
+    // Resolves once stop is aborted and the jobs in hand have finished.
+    const fedifyWorkers = federation.startQueue(core, { signal: stop.signal });
+    closers.push(() => worker.close(), () => fedifyWorkers);
   }
 
   let app: FastifyInstance | null = null;

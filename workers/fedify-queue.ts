@@ -1,4 +1,4 @@
-import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
 
 // Fedify's MessageQueue on BullMQ. Jobs survive restarts in Redis, run at
@@ -9,13 +9,26 @@ import { Queue, Worker, type ConnectionOptions } from "bullmq";
 // Those never reach Redis: `seal` drops them at enqueue time and `unseal`
 // puts them back from the worker's in-memory key cache just before Fedify
 // signs, so signing happens at send time with a cached key.
+//
+// Limitation: BullMQ (open source) has no per-key ordering, so Fedify's
+// `orderingKey` is not honoured: messages with the same key may run in
+// parallel or out of order. Kith does not pass ordering keys today.
 
 export type MessageHooks = {
   seal(message: any): any;
+  /** Returns the message to handle, or null to drop it (the job completes). */
   unseal(message: any): Promise<any | null>;
 };
 
 export const plainMessages: MessageHooks = { seal: (m) => m, unseal: async (m) => m };
+
+/**
+ * How long a worker holds a job before it counts as stalled. A worker that
+ * dies (SIGKILL, OOM, lost machine) stops renewing its locks; another worker
+ * finds the job within lockDuration + stalledInterval and runs it again.
+ */
+export const LOCK_DURATION_MS = 15_000;
+export const STALLED_INTERVAL_MS = 5_000;
 
 export class BullMqMessageQueue implements MessageQueue {
   readonly nativeRetrial = false;
@@ -25,18 +38,29 @@ export class BullMqMessageQueue implements MessageQueue {
   private readonly prefix: string;
   private readonly concurrency: number;
   private readonly hooks: MessageHooks;
+  private readonly onError: (error: Error) => void;
 
-  constructor(name: string, connection: ConnectionOptions, prefix: string, concurrency: number, hooks: MessageHooks = plainMessages) {
+  constructor(
+    name: string,
+    connection: ConnectionOptions,
+    prefix: string,
+    concurrency: number,
+    hooks: MessageHooks = plainMessages,
+    onError: (error: Error) => void = (error) => console.error(`kith: queue ${name}:`, error),
+  ) {
     this.name = name;
     this.connection = connection;
     this.prefix = prefix;
     this.concurrency = concurrency;
     this.hooks = hooks;
+    this.onError = onError;
     this.queue = new Queue(name, { connection, prefix });
+    this.queue.on("error", onError);
   }
 
   private jobOptions(options?: MessageQueueEnqueueOptions) {
-    const delay = options?.delay ? Math.max(0, Math.round(options.delay.total("millisecond"))) : 0;
+    const ms = options?.delay ? options.delay.total("millisecond") : 0;
+    const delay = Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
     // Fedify retries deliveries itself; BullMQ's attempts only cover a worker
     // that crashed or a handler that threw before Fedify could reschedule.
     return { delay, attempts: 5, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: 10_000 };
@@ -51,9 +75,12 @@ export class BullMqMessageQueue implements MessageQueue {
     await this.queue.addBulk(messages.map((m) => ({ name: m?.type ?? "message", data: this.hooks.seal(m), opts })));
   }
 
-  async getDepth() {
-    const counts = await this.queue.getJobCounts("waiting", "delayed", "prioritized");
-    return { queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0), ready: counts.waiting ?? 0, delayed: counts.delayed ?? 0 };
+  /** Messages not yet handed to a worker: ready ones and delayed ones (retries, held deliveries). */
+  async getDepth(): Promise<MessageQueueDepth> {
+    const counts = await this.queue.getJobCounts("waiting", "prioritized", "delayed");
+    const ready = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+    const delayed = counts.delayed ?? 0;
+    return { queued: ready + delayed, ready, delayed };
   }
 
   listen(handler: (message: any) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
@@ -63,12 +90,22 @@ export class BullMqMessageQueue implements MessageQueue {
         const message = await this.hooks.unseal(job.data);
         if (message !== null) await handler(message);
       },
-      { connection: this.connection, prefix: this.prefix, concurrency: this.concurrency, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 10 },
+      {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: this.concurrency,
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
+        maxStalledCount: 10,
+      },
     );
+    worker.on("error", this.onError);
     return new Promise((resolve) => {
+      // close() lets the jobs in hand finish, so a graceful stop loses none
+      // and sends none twice.
       const stop = () => void worker.close().finally(() => resolve());
       if (options?.signal?.aborted) stop();
-      options?.signal?.addEventListener("abort", stop, { once: true });
+      else options?.signal?.addEventListener("abort", stop, { once: true });
     });
   }
 

@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { JobHandlers, JobName, JobPayloads, JobQueue } from "../src/jobs/jobs.ts";
+import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from "./fedify-queue.ts";
 
 // Kith's own side-effect jobs (timeline fan-out, building activities to
 // federate) on one BullMQ queue. Retried with backoff; a job that throws
@@ -11,8 +12,9 @@ const QUEUE = "kith-jobs";
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;
 
-  constructor(connection: ConnectionOptions, prefix: string) {
+  constructor(connection: ConnectionOptions, prefix: string, onError: (error: Error) => void = (error) => console.error(`kith: queue ${QUEUE}:`, error)) {
     this.queue = new Queue(QUEUE, { connection, prefix });
+    this.queue.on("error", onError);
   }
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
@@ -37,7 +39,7 @@ export function startJobWorker(connection: ConnectionOptions, prefix: string, ha
       if (!handler) throw new Error(`No handler for job ${job.name}`);
       await handler(job.data);
     },
-    { connection, prefix, concurrency, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 10 },
+    { connection, prefix, concurrency, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 10 },
   );
   worker.on("failed", (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err }, "job failed"));
   worker.on("error", (err) => logger.error({ err }, "job worker error"));

@@ -27,6 +27,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A process started by KithInstance.spawnWorker(). */
+export type KithProcess = { readonly pid: number; stop(signal?: NodeJS.Signals): Promise<void> };
+
+/** Stops a child gracefully (SIGTERM) or as a crash would (SIGKILL); resolves once it has exited. */
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill(signal);
+  await exited;
+}
+
 export type TestAccount = { id: string; username: string; acct: string; url: string; token: string };
 
 export class KithInstance {
@@ -35,6 +46,7 @@ export class KithInstance {
   readonly host: string;
   readonly env: Record<string, string>;
   private child: ChildProcess | null = null;
+  private readonly workers = new Set<ChildProcess>();
   readonly logs: string[] = [];
 
   constructor(port: number, name: string, extraEnv: Record<string, string> = {}) {
@@ -63,11 +75,17 @@ export class KithInstance {
     return instance;
   }
 
-  async start(role: "all" | "web" | "worker" = "all"): Promise<void> {
-    this.child = spawn(process.execPath, [cli, "serve"], { env: { ...this.env, ROLE: role }, stdio: ["ignore", "pipe", "pipe"] });
+  private spawnServe(role: "all" | "web" | "worker", extraEnv: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, [cli, "serve"], { env: { ...this.env, ...extraEnv, ROLE: role }, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer) => this.logs.push(chunk.toString());
-    this.child.stdout!.on("data", keep);
-    this.child.stderr!.on("data", keep);
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    return child;
+  }
+
+  /** Starts the instance's main process; after stop() it starts again on the same port, database and Redis. */
+  async start(role: "all" | "web" | "worker" = "all"): Promise<void> {
+    this.child = this.spawnServe(role);
     if (role !== "worker") {
       await waitFor(async () => (await fetch(`${this.origin}/health`)).ok, `${this.origin} to start (logs: ${this.logs.join("").slice(-2000)})`, 30_000);
     }
@@ -76,11 +94,21 @@ export class KithInstance {
   /** Stops the process: gracefully (SIGTERM) or as a crash would (SIGKILL). */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill(signal);
-    await exited;
     this.child = null;
+    if (child) await stopChild(child, signal);
+  }
+
+  /**
+   * Starts one more ROLE=worker process of this instance (same database, Redis
+   * and settings, plus `extraEnv`) beside the one start() runs: several
+   * workers sharing one Redis, each of which a test may stop or kill on its
+   * own. destroy() kills any still running.
+   */
+  spawnWorker(extraEnv: Record<string, string> = {}): KithProcess {
+    const child = this.spawnServe("worker", extraEnv);
+    this.workers.add(child);
+    child.once("exit", () => this.workers.delete(child));
+    return { pid: child.pid!, stop: (signal: NodeJS.Signals = "SIGTERM") => stopChild(child, signal) };
   }
 
   async createAccount(username: string, options: { locked?: boolean } = {}): Promise<TestAccount> {
@@ -116,6 +144,7 @@ export class KithInstance {
 
   async destroy(): Promise<void> {
     await this.stop("SIGKILL").catch(() => undefined);
+    await Promise.all([...this.workers].map((w) => stopChild(w, "SIGKILL").catch(() => undefined)));
     await dropDatabase(this.env.DATABASE_URL!.split("/").pop()!);
     await clearRedisPrefix(this.env.REDIS_PREFIX!);
   }

@@ -1,5 +1,5 @@
-/** Polls until `check` returns a truthy value, or fails with what it last saw. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+/** Polls (every `intervalMs`) until `check` returns a truthy value, or fails with what it last saw. */
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -11,6 +11,6 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last saw: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

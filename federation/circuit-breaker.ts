@@ -1,0 +1,60 @@
+import type { KvKey, KvStore } from "@fedify/fedify";
+
+// When to stop hammering a host that keeps failing: Mastodon's rule of
+// failures on 7 distinct days since the last success, on Fedify's circuit
+// breaker (state in the shared KvStore, so every worker agrees).
+
+const DAY_MS = 86_400_000;
+const utcDay = (epochMs: number) => Math.floor(epochMs / DAY_MS);
+
+/** Mastodon marks a host unavailable after failures on 7 distinct (UTC) days; so do we. */
+export function failedOnSevenDays(timestamps: readonly Temporal.Instant[]): boolean {
+  return new Set(timestamps.map((t) => utcDay(t.epochMilliseconds))).size >= 7;
+}
+
+/** Where Fedify keeps circuit-breaker state in the KvStore (its default, named so we can find it). */
+export const CIRCUIT_PREFIX = ["_fedify", "circuit"] as const;
+
+/** Circuit-breaker policy: a host failing since its last success on 7 distinct days is skipped for a while. */
+export const circuitBreakerOptions = {
+  failure: failedOnSevenDays,
+  recoveryDelay: { hours: 1 },
+  heldActivityTtl: { days: 3 },
+  stateTtl: { days: 8 },
+} as const;
+
+/**
+ * Fedify keeps only the last 100 failure timestamps of a host for a custom
+ * `failure` policy. A dead host that many deliveries fail against fills those
+ * 100 within a day, so "7 distinct days" would never be seen and the circuit
+ * would never open. This KvStore wrapper keeps circuit states compact on
+ * write: one failure per UTC day (the latest), which is all the policy looks
+ * at. Every other key passes through untouched.
+ */
+export function compactCircuitFailures(kv: KvStore): KvStore {
+  const isCircuitKey = (key: KvKey) => key.length === CIRCUIT_PREFIX.length + 1 && CIRCUIT_PREFIX.every((p, i) => key[i] === p);
+  const compact = (key: KvKey, value: unknown): unknown => {
+    if (!isCircuitKey(key) || typeof value !== "object" || value === null) return value;
+    const failures = (value as { failures?: unknown }).failures;
+    if (!Array.isArray(failures) || !failures.every((f) => typeof f === "string")) return value;
+    const lastOfDay = new Map<number, string>();
+    for (const f of failures as string[]) {
+      const ms = Date.parse(f);
+      if (Number.isNaN(ms)) return value;
+      const day = utcDay(ms);
+      const kept = lastOfDay.get(day);
+      if (kept === undefined || Date.parse(kept) <= ms) lastOfDay.set(day, f);
+    }
+    if (lastOfDay.size === failures.length) return value;
+    const kept = [...lastOfDay.values()].sort((x, y) => Date.parse(x) - Date.parse(y));
+    return { ...(value as object), failures: kept };
+  };
+  const wrapped: KvStore = {
+    get: (key) => kv.get(key),
+    set: (key, value, options) => kv.set(key, compact(key, value), options),
+    delete: (key) => kv.delete(key),
+    list: (prefix) => kv.list(prefix),
+  };
+  if (kv.cas) wrapped.cas = (key, expected, value, options) => kv.cas!(key, expected, compact(key, value), options);
+  return wrapped;
+}

@@ -1,0 +1,265 @@
+import { randomBytes } from "node:crypto";
+import { CircuitBreaker, type MessageQueue } from "@fedify/fedify";
+import { Follow } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildFederation, type KithFederation } from "../federation/federation.ts";
+import { CIRCUIT_PREFIX, circuitBreakerOptions, compactCircuitFailures, failedOnSevenDays } from "../federation/circuit-breaker.ts";
+import { keySealing } from "../federation/key-sealing.ts";
+import { RedisKvStore } from "../federation/redis-kv.ts";
+import { loadConfig } from "../src/config.ts";
+import { createCore, type Core } from "../src/core.ts";
+import { createDb, type Db } from "../src/db/client.ts";
+import { migrateDatabase } from "../src/db/migrate.ts";
+import { createRedis } from "../src/redis.ts";
+import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
+import { PG, REDIS, clearRedisPrefix, dropDatabase } from "./helpers/instance.ts";
+import { waitFor } from "./helpers/wait.ts";
+
+// The BullMQ adapter behind Fedify's MessageQueue and the key sealing around
+// it, in process, against the real Redis (and Postgres for the key store).
+
+const name = `kith_test_queue_${randomBytes(4).toString("hex")}`;
+const prefix = name;
+let redis: Redis;
+const stops: AbortController[] = [];
+const closers: (() => Promise<unknown>)[] = [];
+
+/** Listens on `queue` until the suite ends; returns what arrived, in order. */
+function collect(queue: MessageQueue): { got: any[]; at: number[] } {
+  const out = { got: [] as any[], at: [] as number[] };
+  const stop = new AbortController();
+  stops.push(stop);
+  const done = queue.listen(
+    (message) => {
+      out.got.push(message);
+      out.at.push(Date.now());
+    },
+    { signal: stop.signal },
+  );
+  closers.push(() => done);
+  return out;
+}
+
+const ms = (milliseconds: number) => Temporal.Duration.from({ milliseconds }) as unknown as globalThis.Temporal.Duration;
+
+beforeAll(() => {
+  redis = createRedis(REDIS);
+});
+
+afterAll(async () => {
+  for (const stop of stops) stop.abort();
+  for (const close of closers) await close().catch(() => undefined);
+  await clearRedisPrefix(prefix);
+  await redis?.quit();
+});
+
+describe("BullMqMessageQueue", () => {
+  it("delivers enqueued messages to listen, once each", async () => {
+    const queue = new BullMqMessageQueue("t-basic", redis, prefix, 4);
+    closers.push(() => queue.close());
+    const { got } = collect(queue);
+    await queue.enqueue({ type: "test", n: 1 });
+    await queue.enqueue({ type: "test", n: 2 });
+    await waitFor(async () => got.length >= 2, "two messages");
+    expect(got.map((m) => m.n).sort()).toEqual([1, 2]);
+    expect(await queue.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
+  });
+
+  it("enqueueMany delivers every message", async () => {
+    const queue = new BullMqMessageQueue("t-many", redis, prefix, 4);
+    closers.push(() => queue.close());
+    const { got } = collect(queue);
+    await queue.enqueueMany(Array.from({ length: 25 }, (_, n) => ({ type: "test", n })));
+    await waitFor(async () => got.length >= 25, "25 messages");
+    expect(got.map((m) => m.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+  });
+
+  it("honours delay", async () => {
+    const queue = new BullMqMessageQueue("t-delay", redis, prefix, 4);
+    closers.push(() => queue.close());
+    const start = Date.now();
+    await queue.enqueue({ type: "test", n: "late" }, { delay: ms(1500) });
+    await queue.enqueueMany([{ type: "test", n: "later" }], { delay: ms(1800) });
+    await queue.enqueue({ type: "test", n: "now" });
+    // Nothing listens yet: the depth shows one ready and two delayed.
+    expect(await queue.getDepth()).toEqual({ queued: 3, ready: 1, delayed: 2 });
+    const { got, at } = collect(queue);
+    await waitFor(async () => got.length >= 3, "three messages");
+    expect(got.map((m) => m.n)).toEqual(["now", "late", "later"]);
+    expect(at[0]! - start).toBeLessThan(1500);
+    expect(at[1]! - start).toBeGreaterThanOrEqual(1500);
+    expect(at[2]! - start).toBeGreaterThanOrEqual(1800);
+  });
+});
+
+describe("key sealing", () => {
+  const dbName = `${name}_keys`;
+  let db: Db;
+  let core: Core;
+  let federation: KithFederation;
+  let queues: { inbox: BullMqMessageQueue; outbox: BullMqMessageQueue; fanout: BullMqMessageQueue };
+  let hooks: ReturnType<typeof keySealing>;
+  let alice: { id: bigint; uri: string };
+  let jwks: JsonWebKey[];
+
+  beforeAll(async () => {
+    await migrateDatabase({ databaseUrl: `${PG}/${dbName}` });
+    const config = loadConfig({
+      KITH_PUBLIC_URL: "http://127.0.0.1:9",
+      DATABASE_URL: `${PG}/${dbName}`,
+      REDIS_URL: REDIS,
+      REDIS_PREFIX: prefix,
+      KITH_ALLOW_PRIVATE_ADDRESS: "true",
+    });
+    db = createDb(config.databaseUrl, 2);
+    core = createCore(config, db, { enqueue: async () => undefined });
+    hooks = keySealing(() => federation, () => core);
+    const queue = (n: string) => new BullMqMessageQueue(`k-${n}`, redis, prefix, 4, hooks);
+    queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
+    for (const q of Object.values(queues)) closers.push(() => q.close());
+    federation = buildFederation(config, new RedisKvStore(redis, prefix), queues);
+    alice = await core.accounts.createLocal("alice");
+    jwks = (await core.keys.keyPairs(alice.id)).map((p) => p.privateJwk);
+    expect(jwks.map((k) => k.kty)).toEqual(["RSA", "OKP"]);
+    expect(jwks.every((k) => typeof k.d === "string")).toBe(true);
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await dropDatabase(dbName);
+  });
+
+  const follow = (n: number) =>
+    new Follow({ id: new URL(`${alice.uri}#follows/${n}`), actor: new URL(alice.uri), object: new URL(`https://remote.example/users/u${n}`) });
+  const recipient = (n: number) => ({ id: new URL(`https://remote.example/users/u${n}`), inboxId: new URL(`https://remote.example/users/u${n}/inbox`), endpoints: null });
+
+  /** The jobs of a queue exactly as Redis holds them. */
+  async function rawJobs(queueName: string): Promise<string[]> {
+    const q = new Queue(queueName, { connection: redis, prefix });
+    try {
+      const jobs = await q.getJobs(["waiting", "delayed", "prioritized"]);
+      return Promise.all(jobs.map(async (j) => (await redis.hget(`${prefix}:${queueName}:${j.id}`, "data"))!));
+    } finally {
+      await q.close();
+    }
+  }
+
+  it("an outbox message Fedify builds reaches Redis without private keys, and the worker gets them back", async () => {
+    const ctx = federation.createContext(core.config.publicUrl, core);
+    await ctx.sendActivity({ identifier: "alice" }, recipient(1), follow(1));
+
+    const [raw, ...more] = await rawJobs("k-outbox");
+    expect(more).toEqual([]);
+    const stored = JSON.parse(raw!);
+    expect(stored.type).toBe("outbox");
+    expect(stored.inbox).toBe("https://remote.example/users/u1/inbox");
+    expect(stored.keys).toEqual([
+      { keyId: `${alice.uri}#main-key`, privateKey: null },
+      { keyId: `${alice.uri}#key-2`, privateKey: null },
+    ]);
+    expect(raw).not.toMatch(/"d"\s*:/);
+    for (const jwk of jwks) expect(raw).not.toContain(jwk.d);
+
+    const restored = await hooks.unseal(stored);
+    expect(restored!.keys!.map((k: any) => k.privateKey)).toEqual(jwks);
+
+    // And through the queue: the handler sees the keys, Redis never did.
+    const { got } = collect(queues.outbox);
+    await waitFor(async () => got.length >= 1, "the outbox message");
+    expect(got[0].keys.map((k: any) => k.privateKey.d)).toEqual(jwks.map((k) => k.d));
+    expect(got[0].activityId).toBe(`${alice.uri}#follows/1`);
+  });
+
+  it("a fan-out message is sealed the same way", async () => {
+    const ctx = federation.createContext(core.config.publicUrl, core);
+    await ctx.sendActivity({ identifier: "alice" }, [1, 2, 3].map(recipient), follow(2), { fanout: "force" });
+    const [raw] = await rawJobs("k-fanout");
+    const stored = JSON.parse(raw!);
+    expect(stored.type).toBe("fanout");
+    expect(Object.keys(stored.inboxes)).toHaveLength(3);
+    expect(raw).not.toMatch(/"d"\s*:/);
+    const restored = await hooks.unseal(stored);
+    expect(restored!.keys!.map((k: any) => k.privateKey)).toEqual(jwks);
+  });
+
+  it("a retry Fedify re-enqueues is sealed again", async () => {
+    const unsealed = await hooks.unseal(JSON.parse((await rawJobs("k-fanout"))[0]!));
+    await queues.outbox.enqueue({ ...unsealed, type: "outbox", inbox: "https://remote.example/inbox", attempt: 1 }, { delay: ms(60_000) });
+    const raws = await rawJobs("k-outbox");
+    expect(raws).toHaveLength(1);
+    expect(raws[0]).not.toMatch(/"d"\s*:/);
+  });
+
+  it("drops a delivery to a private address, or from an actor that is gone", async () => {
+    const strict = keySealing(() => federation, () => ({ ...core, config: { ...core.config, allowPrivateAddress: false } }));
+    const message = { type: "outbox", inbox: "http://127.0.0.1:9/inbox", keys: [{ keyId: `${alice.uri}#main-key`, privateKey: null }] };
+    expect(await strict.unseal(message)).toBeNull();
+    // A name that does not resolve is no verdict: the job fails and is run again later.
+    await expect(strict.unseal({ ...message, inbox: "https://kith-test.invalid/inbox" })).rejects.toThrow();
+    expect(await hooks.unseal(message)).not.toBeNull();
+    expect(await hooks.unseal({ ...message, keys: [{ keyId: `${core.config.publicUrl.origin}/users/nobody#main-key`, privateKey: null }] })).toBeNull();
+    expect(await hooks.unseal({ ...message, keys: [{ keyId: `${alice.uri}#key-9`, privateKey: null }] })).toBeNull();
+    // Messages without keys (inbox) pass through untouched.
+    const inbox = { type: "inbox", activity: { id: "x" } };
+    expect(hooks.seal(inbox)).toBe(inbox);
+    expect(await hooks.unseal(inbox)).toBe(inbox);
+  });
+});
+
+describe("circuit breaker", () => {
+  const day = (d: number, h = 12, m = 0) => Temporal.Instant.from(`2026-03-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:00Z`);
+  const asStd = (xs: Temporal.Instant[]) => xs as unknown as globalThis.Temporal.Instant[];
+
+  it("failedOnSevenDays is true only for failures on 7 distinct UTC days", () => {
+    expect(failedOnSevenDays([])).toBe(false);
+    // Many failures on 6 days are not enough.
+    expect(failedOnSevenDays(asStd([1, 2, 3, 4, 5, 6].flatMap((d) => [day(d, 1), day(d, 12), day(d, 23, 59)])))).toBe(false);
+    expect(failedOnSevenDays(asStd([1, 2, 3, 4, 5, 6, 7].map((d) => day(d))))).toBe(true);
+    // Days need not be consecutive.
+    expect(failedOnSevenDays(asStd([1, 3, 5, 7, 9, 11, 13].map((d) => day(d))))).toBe(true);
+    // 7 failures within one day, or within 24 hours over two UTC days.
+    expect(failedOnSevenDays(asStd(Array.from({ length: 7 }, (_, h) => day(1, h))))).toBe(false);
+    expect(failedOnSevenDays(asStd([day(1, 23, 0), day(1, 23, 59), day(2, 0, 0), day(2, 0, 1)]))).toBe(false);
+    // UTC days: 23:59 and 00:00 are two days; the same UTC day in another zone is still one.
+    const edges = [1, 2, 3, 4, 5, 6].map((d) => day(d, 23, 59));
+    expect(failedOnSevenDays(asStd([...edges, day(7, 0, 0)]))).toBe(true);
+    expect(failedOnSevenDays(asStd([...edges, Temporal.Instant.from("2026-03-06T23:59:30+00:00")]))).toBe(false);
+    expect(failedOnSevenDays(asStd([...edges, Temporal.Instant.from("2026-03-07T01:00:00+02:00")]))).toBe(false);
+  });
+
+  it("opens after failures on 7 days even when a host fails hundreds of times a day", async () => {
+    let now = day(1);
+    const breaker = new CircuitBreaker({
+      kv: compactCircuitFailures(new RedisKvStore(redis, prefix)),
+      prefix: [...CIRCUIT_PREFIX],
+      options: circuitBreakerOptions,
+      now: () => now as unknown as globalThis.Temporal.Instant,
+    });
+    const host = "dead.example";
+    const outbox = { type: "outbox" } as any;
+    for (let d = 1; d <= 6; d++) {
+      for (let i = 0; i < 150; i++) {
+        now = day(d, 0, 0).add({ seconds: i * 60 });
+        expect(await breaker.recordFailure(host)).toBeUndefined();
+      }
+      expect((await breaker.beforeSend(host, outbox)).type).toBe("send");
+    }
+    const state = await breaker.getState(host);
+    expect(state?.state).toBe("closed");
+    expect(state?.failures).toHaveLength(6);
+    now = day(7, 0, 1);
+    expect(await breaker.recordFailure(host)).toEqual({ previousState: "closed", newState: "open" });
+    expect((await breaker.beforeSend(host, outbox)).type).toBe("hold");
+
+    // A success (after the recovery delay, the probe) closes it and forgets the failures.
+    now = day(7, 2);
+    expect((await breaker.beforeSend(host, outbox)).type).toBe("send");
+    await breaker.recordSuccess(host);
+    now = day(8);
+    await breaker.recordFailure(host);
+    expect((await breaker.getState(host))?.failures).toHaveLength(1);
+  }, 30_000);
+});
