@@ -59,16 +59,14 @@ export class StatusService {
 
   async create(author: Account, input: NewStatus): Promise<StatusView> {
     const text = input.text ?? "";
-    if (!text.trim()) throw unprocessable("Validation failed: Text can't be blank");
-    if ([...text].length > MAX_CHARS) throw unprocessable(`Validation failed: Text character limit of ${MAX_CHARS} exceeded`);
+    validateText(text);
     let parent: StatusView | null = null;
     if (input.inReplyToId) {
       parent = await this.statuses.findById(input.inReplyToId);
       if (!parent || !(await canSee(parent, author.id, this.isFollowing))) throw notFound("Record");
       if (await this.blocks.eitherBlocks(author.id, parent.accountId)) throw forbidden("You cannot reply to this status");
     }
-    const mentions = await this.resolveMentions(text);
-    const tags = extractHashtags(text);
+    const { content, mentions, tags } = await this.compose(text);
     const id = newId();
     const visibility = input.visibility ?? "public";
     const mentionIds = mentions.map((m) => m.accountId);
@@ -81,7 +79,7 @@ export class StatusService {
         url: this.urls.statusPage(author.username, id),
         accountId: author.id,
         local: true,
-        content: renderStatusHtml(text, mentions, (tag) => `${this.urls.origin}/tags/${encodeURIComponent(tag)}`),
+        content,
         text,
         spoilerText: input.spoilerText ?? "",
         sensitive: Boolean(input.sensitive || input.spoilerText),
@@ -104,9 +102,8 @@ export class StatusService {
     const existing = await this.statuses.findById(id);
     if (!existing || existing.accountId !== author.id || existing.reblogOfId) throw notFound("Record");
     const text = input.text ?? existing.text ?? "";
-    if (!text.trim()) throw unprocessable("Validation failed: Text can't be blank");
-    if ([...text].length > MAX_CHARS) throw unprocessable(`Validation failed: Text character limit of ${MAX_CHARS} exceeded`);
-    const mentions = await this.resolveMentions(text);
+    validateText(text);
+    const { content, mentions, tags } = await this.compose(text);
     const spoilerText = input.spoilerText ?? existing.spoilerText;
     const mentionIds = mentions.map((m) => m.accountId);
     if (existing.inReplyToAccountId && existing.inReplyToAccountId !== author.id && !mentionIds.includes(existing.inReplyToAccountId)) {
@@ -116,14 +113,14 @@ export class StatusService {
       id,
       {
         text,
-        content: renderStatusHtml(text, mentions, (tag) => `${this.urls.origin}/tags/${encodeURIComponent(tag)}`),
+        content,
         spoilerText,
         sensitive: Boolean(input.sensitive ?? existing.sensitive) || spoilerText !== "",
         language: input.language ?? existing.language,
         editedAt: new Date(),
       },
       mentionIds,
-      extractHashtags(text),
+      tags,
     );
     await this.jobs.enqueue("federate", { kind: "updateStatus", statusId: String(id) });
     return status!;
@@ -269,6 +266,13 @@ export class StatusService {
     await this.jobs.enqueue("timeline.fanout", { statusId: String(status.id) });
   }
 
+  /** The HTML, mentions and hashtags of what a local user typed. */
+  private async compose(text: string) {
+    const mentions = await this.resolveMentions(text);
+    const content = renderStatusHtml(text, mentions, (tag) => `${this.urls.origin}/tags/${encodeURIComponent(tag)}`);
+    return { content, mentions, tags: extractHashtags(text) };
+  }
+
   private async resolveMentions(text: string): Promise<ResolvedMention[]> {
     const out: ResolvedMention[] = [];
     for (const ref of extractMentions(text)) {
@@ -287,6 +291,11 @@ export class StatusService {
     }
     return found;
   }
+}
+
+function validateText(text: string) {
+  if (!text.trim()) throw unprocessable("Validation failed: Text can't be blank");
+  if ([...text].length > MAX_CHARS) throw unprocessable(`Validation failed: Text character limit of ${MAX_CHARS} exceeded`);
 }
 
 export function snapshotOf(status: { id: bigint; uri: string; accountId: bigint; visibility: StatusView["visibility"]; mentions: { accountId: bigint }[]; inReplyToAccountId: bigint | null; reblogOf?: { accountId: bigint } | null }): StatusSnapshot {

@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
 import { createLogger } from "../../src/logging.ts";
 import { startKith, type Kith } from "../../src/main.ts";
-import { clearRedisPrefix, dropDatabase, freePort, PG, REDIS } from "./instance.ts";
+import { clearRedisPrefix, dropDatabase, freePort, testEnv } from "./instance.ts";
 
 // Kith in the test's own process: for app.inject() tests of the HTTP door
 // against real Postgres and Redis, with the core at hand to set up state.
@@ -13,17 +13,7 @@ export type InProcess = Kith & { destroy(): Promise<void> };
 export async function startInProcess(label: string, env: Record<string, string> = {}): Promise<InProcess> {
   const name = `kith_test_${label}_${randomBytes(4).toString("hex")}`;
   const port = await freePort();
-  const config = loadConfig({
-    KITH_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: `${PG}/${name}`,
-    REDIS_URL: REDIS,
-    REDIS_PREFIX: name,
-    KITH_ALLOW_PRIVATE_ADDRESS: "true",
-    LOG_LEVEL: "silent",
-    ...env,
-  });
+  const config = loadConfig({ ...testEnv(name, port), LOG_LEVEL: "silent", ...env });
   await migrateDatabase({ databaseUrl: config.databaseUrl });
   const kith = await startKith(config, createLogger(config.logLevel));
   return {

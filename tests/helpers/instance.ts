@@ -38,6 +38,19 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   await exited;
 }
 
+/** What every test instance is: loopback origin, its own database and Redis prefix. */
+export function testEnv(name: string, port: number): Record<string, string> {
+  return {
+    KITH_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: `${PG}/${name}`,
+    REDIS_URL: REDIS,
+    REDIS_PREFIX: name,
+    KITH_ALLOW_PRIVATE_ADDRESS: "true",
+  };
+}
+
 export type TestAccount = { id: string; username: string; acct: string; url: string; token: string };
 
 export class KithInstance {
@@ -55,13 +68,7 @@ export class KithInstance {
     this.host = `127.0.0.1:${port}`;
     this.env = {
       ...(process.env as Record<string, string>),
-      KITH_PUBLIC_URL: this.origin,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: `${PG}/${name}`,
-      REDIS_URL: REDIS,
-      REDIS_PREFIX: name,
-      KITH_ALLOW_PRIVATE_ADDRESS: "true",
+      ...testEnv(name, port),
       LOG_LEVEL: process.env.KITH_TEST_LOG_LEVEL ?? "warn",
       KITH_DELIVERY_RETRY_BASE_SECONDS: "1",
       ...extraEnv,
