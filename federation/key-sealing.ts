@@ -1,5 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 import type { Core } from "../src/core.ts";
+import type { LocalKeyPair } from "../src/accounts/key.store.ts";
 import { assertPublicUrl, UnsafeUrlError } from "./ssrf.ts";
 
 // Fedify's outbox and fan-out messages carry the sender's private JWKs. We
@@ -12,7 +13,39 @@ type Keyed = { type: string; keys?: KeyRef[]; inbox?: string; inboxes?: Record<s
 
 const carriesKeys = (m: Keyed) => (m?.type === "outbox" || m?.type === "fanout") && Array.isArray(m.keys);
 
+// Fedify imports the JWK of every queued delivery again (crypto.subtle
+// importKey costs about a quarter of an RSA signature). The JWKs we hand back
+// are the very objects our KeyStore already imported, so for exactly those
+// objects importKey answers with the cached CryptoKey; every other call goes
+// through untouched.
+const imported = new WeakMap<object, CryptoKey>();
+let importPatched = false;
+
+function reuseImportedKeys() {
+  if (importPatched) return;
+  importPatched = true;
+  const subtle = globalThis.crypto.subtle;
+  const original = subtle.importKey.bind(subtle) as (...args: unknown[]) => Promise<CryptoKey>;
+  subtle.importKey = ((format: string, keyData: unknown, ...rest: unknown[]) => {
+    const hit = format === "jwk" && keyData && typeof keyData === "object" ? imported.get(keyData) : undefined;
+    return hit ? Promise.resolve(hit) : original(format, keyData, ...rest);
+  }) as typeof subtle.importKey;
+}
+
+/** A key looked up by id stays valid this long, so a suspension takes effect within a minute. */
+const KEY_TTL_MS = 60_000;
+
 export function keySealing(federation: () => Federation<Core>, core: () => Core) {
+  reuseImportedKeys();
+  const recent = new Map<string, { pair: LocalKeyPair | null; until: number }>();
+  const pairFor = async (keyId: string) => {
+    const hit = recent.get(keyId);
+    if (hit && hit.until > Date.now()) return hit.pair;
+    const pair = await keyPair(federation(), core(), keyId);
+    if (recent.size > 10_000) recent.clear();
+    recent.set(keyId, { pair, until: Date.now() + KEY_TTL_MS });
+    return pair;
+  };
   return {
     seal(message: Keyed): Keyed {
       if (!carriesKeys(message)) return message;
@@ -35,9 +68,10 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
       }
       const keys: KeyRef[] = [];
       for (const k of message.keys!) {
-        const privateKey = await privateJwk(federation(), c, k.keyId);
-        if (!privateKey) return null;
-        keys.push({ keyId: k.keyId, privateKey });
+        const pair = await pairFor(k.keyId);
+        if (!pair) return null;
+        imported.set(pair.privateJwk, pair.privateKey);
+        keys.push({ keyId: k.keyId, privateKey: pair.privateJwk });
       }
       return { ...message, keys };
     },
@@ -50,7 +84,7 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
  * local actor's, or its actor is gone or suspended; database errors propagate
  * (the job is retried).
  */
-async function privateJwk(federation: Federation<Core>, core: Core, keyId: string): Promise<JsonWebKey | null> {
+async function keyPair(federation: Federation<Core>, core: Core, keyId: string): Promise<LocalKeyPair | null> {
   const url = new URL(keyId);
   const ctx = federation.createContext(new URL(core.config.publicUrl), core);
   const parsed = ctx.parseUri(new URL(url.href.replace(/#.*$/, "")));
@@ -60,6 +94,5 @@ async function privateJwk(federation: Federation<Core>, core: Core, keyId: strin
   if (!account) return null;
   const index = url.hash === "#main-key" ? 0 : /^#key-\d+$/.test(url.hash) ? Number.parseInt(url.hash.slice(5), 10) - 1 : -1;
   if (index < 0) return null;
-  const pair = (await core.keys.keyPairs(account.id))[index];
-  return pair?.privateJwk ?? null;
+  return (await core.keys.keyPairs(account.id))[index] ?? null;
 }

@@ -173,6 +173,19 @@ describe("key sealing", () => {
     expect(got[0].activityId).toBe(`${alice.uri}#follows/1`);
   });
 
+  it("signing reuses the worker's imported key instead of importing the JWK again", async () => {
+    const sealed = { type: "outbox", inbox: "https://remote.example/users/u7/inbox", keys: [{ keyId: `${alice.uri}#main-key`, privateKey: null }] };
+    const restored = await hooks.unseal(sealed);
+    const [rsa] = await core.keys.keyPairs(alice.id);
+    const jwk = restored!.keys![0]!.privateKey!;
+    const again = await crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    expect(again).toBe(rsa!.privateKey);
+    // A copy of the same JWK is another object: imported as usual.
+    const copy = await crypto.subtle.importKey("jwk", { ...jwk }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    expect(copy).not.toBe(rsa!.privateKey);
+    expect(copy.type).toBe("private");
+  });
+
   it("a fan-out message is sealed the same way", async () => {
     const ctx = federation.createContext(core.config.publicUrl, core);
     await ctx.sendActivity({ identifier: "alice" }, [1, 2, 3].map(recipient), follow(2), { fanout: "force" });
