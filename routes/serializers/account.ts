@@ -4,6 +4,8 @@ import type { Core } from "../../src/core.ts";
 
 // Mastodon's Account entity. Wire names live here, not in the domain.
 
+export const NOBODY = Object.freeze({ automatic: [], manual: [], current_user: "denied" });
+
 export function serializeAccount(core: Core, a: Account) {
   const avatar = a.avatarUrl ?? `${core.urls.origin}/avatars/original/missing.png`;
   const header = a.headerUrl ?? `${core.urls.origin}/headers/original/missing.png`;
@@ -24,14 +26,21 @@ export function serializeAccount(core: Core, a: Account) {
     uri: a.uri,
     avatar,
     avatar_static: avatar,
+    avatar_description: "",
     header,
     header_static: header,
+    header_description: "",
     followers_count: a.followersCount,
     following_count: a.followingCount,
     statuses_count: a.statusesCount,
     last_status_at: a.lastStatusAt ? a.lastStatusAt.toISOString().slice(0, 10) : null,
     hide_collections: false,
     noindex: !a.discoverable,
+    show_media: true,
+    show_media_replies: true,
+    show_featured: true,
+    // Kith has no endorsements or quote posts yet: nobody may feature or quote.
+    feature_approval: NOBODY,
     emojis: [],
     roles: [],
     fields,
@@ -76,6 +85,7 @@ export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["rel
     blocking: r.blocking,
     blocked_by: r.blockedBy,
     muting: false,
+    muting_expires_at: null,
     muting_notifications: false,
     requested: r.requested,
     requested_by: r.requestedBy,

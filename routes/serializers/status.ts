@@ -1,7 +1,7 @@
 import type { Core } from "../../src/core.ts";
 import type { StatusView } from "../../src/statuses/status.repository.ts";
 import type { Attachment } from "../../src/statuses/status.types.ts";
-import { serializeAccount } from "./account.ts";
+import { NOBODY, serializeAccount } from "./account.ts";
 
 type Flags = { favourited: Set<bigint>; reblogged: Set<bigint> };
 
@@ -45,6 +45,9 @@ function one(core: Core, s: Base, flags: Flags): Record<string, unknown> {
     content: s.reblogOfId ? "" : s.content,
     filtered: [],
     reblog,
+    quote: null,
+    quote_approval: NOBODY,
+    quotes_count: 0,
     application: null,
     account: serializeAccount(core, s.account),
     media_attachments: ((s.attachments as Attachment[] | null) ?? []).map((a, i) => ({
