@@ -2,6 +2,7 @@ import { isActor } from "@fedify/vocab";
 import type { Context } from "@fedify/fedify";
 import type { RemoteActorData, RemoteDirectory } from "../src/accounts/account.types.ts";
 import type { Core } from "../src/core.ts";
+import { INSTANCE_ACTOR } from "../src/accounts/account.service.ts";
 import { actorToData } from "./mapping/actor.ts";
 import { safeFetch } from "./ssrf.ts";
 
@@ -19,7 +20,10 @@ export class FederationDirectory implements RemoteDirectory {
   }
 
   async fetchActor(uri: string): Promise<RemoteActorData | null> {
-    const object = await this.context().lookupObject(uri);
+    const ctx = this.context();
+    // Signed by the instance actor: GoToSocial and Mastodon in secure mode refuse unsigned fetches.
+    const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
+    const object = await ctx.lookupObject(uri, { documentLoader });
     if (!isActor(object) || !object.id || new URL(object.id).origin !== new URL(uri).origin) return null;
     return actorToData(object);
   }

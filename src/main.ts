@@ -35,6 +35,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const queueError = (queue: string) => (err: Error) => logger.error({ err, queue }, "queue error");
   const jobs = new BullMqJobQueue(redis, prefix, queueError("kith-jobs"));
   const core = createCore(config, db, jobs);
+  await core.accounts.ensureInstanceActor();
 
   let federation: KithFederation;
   const hooks = keySealing(() => federation, () => core);

@@ -3,6 +3,7 @@ import type { Federation } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
 import type { Core } from "../../src/core.ts";
 import { paths } from "../../src/urls.ts";
+import { INSTANCE_ACTOR } from "../../src/accounts/account.service.ts";
 import { onAccept, onFollow, onReject } from "./follow.inbox.ts";
 import { onAnnounce, onBlock, onLike, onUndo } from "./interaction.inbox.ts";
 import { onCreate, onDelete, onUpdate } from "./note.inbox.ts";
@@ -16,6 +17,8 @@ export function registerInbox(federation: Federation<Core>) {
   federation
     .setInboxListeners(paths.inbox, paths.sharedInbox)
     .withIdempotency("global")
+    // Objects fetched while handling an activity are fetched with signed GETs.
+    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
     .on(Follow, onFollow)
     .on(Accept, onAccept)
     .on(Reject, onReject)

@@ -1,6 +1,6 @@
 import { toInstant } from "../../src/temporal.ts";
 import { exportSpki, type Context } from "@fedify/fedify";
-import { Endpoints, Image, isActor, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
+import { Application, Endpoints, Image, isActor, Person, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { ProfileField, RemoteActorData } from "../../src/accounts/account.types.ts";
 import type { Core } from "../../src/core.ts";
@@ -54,12 +54,13 @@ function imageUrl(img: unknown): string | null {
   return url?.href?.href ?? null;
 }
 
-/** A local account as the ActivityPub actor other servers fetch. */
-export async function accountToPerson(ctx: Context<Core>, account: Account): Promise<Person> {
+/** A local account as the ActivityPub actor other servers fetch (the instance actor is an Application). */
+export async function accountToPerson(ctx: Context<Core>, account: Account): Promise<Person | Application> {
   const identifier = account.username;
   const keys = await ctx.getActorKeyPairs(identifier);
   const fields = (account.fields as ProfileField[] | null) ?? [];
-  return new Person({
+  const Type = account.actorType === "Application" ? Application : Person;
+  return new Type({
     id: ctx.getActorUri(identifier),
     preferredUsername: account.username,
     name: account.displayName || null,

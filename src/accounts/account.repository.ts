@@ -39,7 +39,11 @@ export class AccountRepository {
     return this.db.account.findFirst({ where: { id, domain: null }, include: { user: true } });
   }
 
-  createLocal(data: { id: bigint; username: string; uri: string; url: string; locked: boolean; urls: Pick<Account, "inboxUrl" | "sharedInboxUrl" | "outboxUrl" | "followersUrl" | "followingUrl" | "featuredUrl"> }, keys: { algorithm: string; publicJwk: object; privateJwk: object }[]) {
+  createLocal(
+    data: { id: bigint; username: string; uri: string; url: string; locked: boolean; actorType?: string; urls: Pick<Account, "inboxUrl" | "sharedInboxUrl" | "outboxUrl" | "followersUrl" | "followingUrl" | "featuredUrl"> },
+    keys: { algorithm: string; publicJwk: object; privateJwk: object }[],
+    options: { user: boolean } = { user: true },
+  ) {
     return this.db.account.create({
       data: {
         id: data.id,
@@ -48,8 +52,9 @@ export class AccountRepository {
         uri: data.uri,
         url: data.url,
         locked: data.locked,
+        actorType: data.actorType ?? "Person",
         ...data.urls,
-        user: { create: {} },
+        ...(options.user ? { user: { create: {} } } : {}),
         keys: { create: keys.map((k) => ({ id: newId(), algorithm: k.algorithm, publicJwk: k.publicJwk, privateJwk: k.privateJwk })) },
       },
     });

@@ -9,6 +9,13 @@ import { sanitizeRemoteHtml, stripHtml } from "../statuses/sanitize.ts";
 import { renderStatusHtml } from "../statuses/content.ts";
 
 const USERNAME = /^[a-z0-9_]{1,30}$/i;
+
+/**
+ * The server's own actor (an Application, like Mastodon's and Misskey's): it
+ * signs our GETs of remote actors and posts, which GoToSocial and Mastodon in
+ * secure mode require. Its name cannot be a user's (no dots allowed there).
+ */
+export const INSTANCE_ACTOR = "instance.actor";
 const STALE_MS = 24 * 60 * 60 * 1000;
 
 /** Splits "@alice@host:port", "alice@host" or "alice" into its parts. */
@@ -52,6 +59,32 @@ export class AccountService {
       },
       keys,
     );
+  }
+
+  /** Creates the instance actor on first start; safe when several processes start at once. */
+  async ensureInstanceActor(): Promise<Account> {
+    const existing = await this.accounts.findByUsername(INSTANCE_ACTOR, null);
+    if (existing) return existing;
+    const keys = await generateKeyMaterial();
+    try {
+      return await this.accounts.createLocal(
+        {
+          id: newId(),
+          username: INSTANCE_ACTOR,
+          uri: this.urls.actor(INSTANCE_ACTOR),
+          url: this.urls.origin,
+          locked: true,
+          actorType: "Application",
+          urls: this.urls.actorEndpoints(INSTANCE_ACTOR),
+        },
+        keys,
+        { user: false },
+      );
+    } catch (error) {
+      const raced = await this.accounts.findByUsername(INSTANCE_ACTOR, null);
+      if (raced) return raced;
+      throw error;
+    }
   }
 
   async get(id: bigint): Promise<Account> {

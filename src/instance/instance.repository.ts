@@ -12,9 +12,9 @@ export class InstanceRepository {
     const month = new Date(Date.now() - 30 * 86_400_000);
     const halfYear = new Date(Date.now() - 182 * 86_400_000);
     const [users, activeMonth, activeHalfyear, localPosts, domains] = await Promise.all([
-      this.db.account.count({ where: { domain: null, suspendedAt: null } }),
-      this.db.account.count({ where: { domain: null, suspendedAt: null, lastStatusAt: { gte: month } } }),
-      this.db.account.count({ where: { domain: null, suspendedAt: null, lastStatusAt: { gte: halfYear } } }),
+      this.db.account.count({ where: { domain: null, suspendedAt: null, user: { isNot: null } } }),
+      this.db.account.count({ where: { domain: null, suspendedAt: null, user: { isNot: null }, lastStatusAt: { gte: month } } }),
+      this.db.account.count({ where: { domain: null, suspendedAt: null, user: { isNot: null }, lastStatusAt: { gte: halfYear } } }),
       this.db.status.count({ where: { local: true, reblogOfId: null } }),
       this.db.account.findMany({ where: { domain: { not: null } }, distinct: ["domain"], select: { domain: true } }).then((r) => r.length),
     ]);

@@ -147,6 +147,8 @@ export class RemoteServer {
   readonly actors = new Map<string, RemoteActor>();
   private readonly documents = new Map<string, Json>();
   private readonly server: Server;
+  /** Like GoToSocial (or Mastodon in secure mode): ActivityPub GETs without an HTTP signature get 401. */
+  requireSignedGets = false;
   private port = 0;
   private seq = 0;
 
@@ -163,7 +165,8 @@ export class RemoteServer {
           /* not JSON */
         }
         this.requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body, json, at: Date.now() });
-        const { status, type, payload } = this.route(req.method ?? "GET", req.url ?? "/");
+        const unsigned = this.requireSignedGets && req.method === "GET" && !req.url?.startsWith("/.well-known/") && !req.headers.signature && !req.headers["signature-input"];
+        const { status, type, payload } = unsigned ? { status: 401, type: undefined, payload: undefined } : this.route(req.method ?? "GET", req.url ?? "/");
         res.writeHead(status, type ? { "content-type": type } : {});
         res.end(payload);
       });

@@ -1,0 +1,42 @@
+import { getDocumentLoader, verifyRequest } from "@fedify/fedify";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startInProcess, type InProcess } from "./helpers/in-process.ts";
+import { RemoteServer } from "./helpers/remote-actor.ts";
+
+// GoToSocial (and Mastodon in secure mode) answer unsigned ActivityPub GETs
+// with 401. Kith signs its fetches with its instance actor, as Mastodon does.
+
+let kith: InProcess;
+let remote: RemoteServer;
+
+beforeAll(async () => {
+  kith = await startInProcess("signed_fetch");
+  remote = await RemoteServer.start();
+  remote.requireSignedGets = true;
+}, 60_000);
+
+afterAll(async () => {
+  await remote?.close();
+  await kith?.destroy();
+});
+
+it("resolves an account on a server that requires signed GETs, signing as the instance actor", async () => {
+  const gts = remote.addActor("gts_user");
+  const me = await kith.core.accounts.createLocal("hana");
+  const token = await kith.core.tokens.issue(me.id);
+  const res = await kith.app!.inject({ method: "GET", url: `/api/v2/search?resolve=true&q=${encodeURIComponent(`gts_user@${remote.host}`)}`, headers: { authorization: `Bearer ${token}` } });
+  expect(JSON.parse(res.body).accounts.map((a: { acct: string }) => a.acct)).toEqual([`gts_user@${remote.host}`]);
+
+  const get = remote.received((r) => r.method === "GET" && r.path === new URL(gts.id).pathname).at(-1)!;
+  const origin = kith.core.config.publicUrl.origin;
+  expect(get.headers.signature).toContain(`keyId="${origin}/users/instance.actor#main-key"`);
+
+  // The signature verifies against the key the instance actor publishes.
+  const headers = new Headers(Object.entries(get.headers).map(([k, v]) => [k, String(v)]));
+  const request = new Request(`${remote.origin}${get.path}`, { method: "GET", headers });
+  const key = await verifyRequest(request, { documentLoader: getDocumentLoader({ allowPrivateAddress: true }), contextLoader: getDocumentLoader({ allowPrivateAddress: true }), timeWindow: false });
+  expect(key?.ownerId?.href).toBe(`${origin}/users/instance.actor`);
+
+  const actor = await (await fetch(`${origin}/users/instance.actor`, { headers: { accept: "application/activity+json" } })).json();
+  expect(actor.type).toBe("Application");
+});
