@@ -53,6 +53,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
     const handlers: JobHandlers = {
       federate: (event) => federate(context(), event),
       "timeline.fanout": ({ statusId }) => core.timelines.fanout(BigInt(statusId)),
+      "account.refresh": ({ uri }) => core.accounts.refresh(uri),
     };
     const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
     // Resolves once stop is aborted and the jobs in hand have finished.

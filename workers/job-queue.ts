@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
 import type { JobHandlers, JobName, JobPayloads, JobQueue } from "../src/jobs/jobs.ts";
@@ -17,8 +18,11 @@ export class BullMqJobQueue implements JobQueue {
     this.queue.on("error", onError);
   }
 
-  async enqueue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string }): Promise<void> {
+    // BullMQ ids may not contain ":", so the key is hashed.
+    const jobId = options?.dedupeKey ? `${name}-${createHash("sha256").update(options.dedupeKey).digest("hex")}` : undefined;
     await this.queue.add(name, data, {
+      jobId,
       attempts: 8,
       backoff: { type: "exponential", delay: 2_000 },
       removeOnComplete: true,

@@ -129,10 +129,9 @@ export class AccountService {
       return this.getLocalByUsername(parsed.username);
     }
     const known = await this.accounts.findByUsername(parsed.username, parsed.host);
-    if (known && !isStale(known)) return known;
+    if (known) return this.refreshLater(known);
     const data = await this.requireDirectory().resolveHandle(parsed.username, parsed.host).catch(() => null);
-    if (!data) return known;
-    return this.upsertRemote(data);
+    return data ? this.upsertRemote(data) : null;
   }
 
   /** The account behind an actor id; fetched and stored if new or stale. */
@@ -142,10 +141,22 @@ export class AccountService {
       return account && !account.suspendedAt ? account : null;
     }
     const known = await this.accounts.findByUri(uri);
-    if (known && !isStale(known)) return known;
+    if (known) return this.refreshLater(known);
     const data = await this.requireDirectory().fetchActor(uri).catch(() => null);
-    if (!data) return known;
-    return this.upsertRemote(data);
+    return data ? this.upsertRemote(data) : null;
+  }
+
+  /** A known account is answered at once; if its copy is stale, a job fetches it again. */
+  private async refreshLater(account: Account): Promise<Account> {
+    if (isStale(account)) await this.jobs.enqueue("account.refresh", { uri: account.uri }, { dedupeKey: account.uri });
+    return account;
+  }
+
+  /** The job behind refreshLater: fetch the actor document and store what changed. */
+  async refresh(uri: string): Promise<void> {
+    // An unreachable server keeps the copy we have; the next stale read tries again.
+    const data = await this.requireDirectory().fetchActor(uri).catch(() => null);
+    if (data) await this.upsertRemote(data);
   }
 
   /**

@@ -35,12 +35,14 @@ export type StatusSnapshot = {
 export type JobPayloads = {
   "federate": Outbound;
   "timeline.fanout": { statusId: string };
+  "account.refresh": { uri: string };
 };
 
 export type JobName = keyof JobPayloads;
 
 export interface JobQueue {
-  enqueue<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void>;
+  /** With `dedupeKey`, a job still waiting under the same key is not queued twice. */
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string }): Promise<void>;
 }
 
 export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<void> };
