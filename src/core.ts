@@ -15,6 +15,7 @@ import type { JobQueue } from "./jobs/jobs.ts";
 import { NotificationRepository } from "./notifications/notification.repository.ts";
 import { NotificationService } from "./notifications/notification.service.ts";
 import { InstanceRepository } from "./instance/instance.repository.ts";
+import { SettingsService } from "./instance/settings.ts";
 import { StatusRepository } from "./statuses/status.repository.ts";
 import { StatusService } from "./statuses/status.service.ts";
 import { TimelineRepository } from "./timelines/timeline.repository.ts";
@@ -52,6 +53,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue) {
     blocks: new BlockService(blockRepo, accounts, follows, jobs, urls),
     timelines: new TimelineService(new TimelineRepository(db), statusRepo, follows, blockRepo),
     instance: new InstanceRepository(db),
+    settings: new SettingsService(db),
     resolver: null as StatusResolver | null,
   };
 }
