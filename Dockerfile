@@ -40,7 +40,11 @@ ENV NODE_ENV=production \
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=build /app/src/generated ./src/generated
-# Sources stay owned by root, read-only to the server; it writes nothing to disk.
+# Sources stay owned by root, read-only to the server. The one place it
+# writes is the media store, a volume in docker-compose.yml; the directory is
+# made here so a new named volume starts out owned by the server's user.
+ENV KITH_MEDIA_DIR=/data/media
+RUN mkdir -p /data/media && chown node:node /data/media
 USER node
 EXPOSE 3000
 # Only the web role serves HTTP; docker-compose.yml turns this off for workers.

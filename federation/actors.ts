@@ -6,12 +6,14 @@ import { accountToPerson } from "./mapping/actor.ts";
 export function registerActors(federation: Federation<Core>) {
   federation
     .setActorDispatcher(paths.actor, async (ctx, identifier) => {
-      const account = await ctx.data.accounts.getLocalByUsername(identifier);
+      // Suspended accounts stay served (marked suspended) so their Delete can be verified (Mastodon).
+      const account = await ctx.data.accounts.findLocalActor(identifier);
       if (!account || account.username !== identifier) return null;
       return accountToPerson(ctx, account);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      const account = await ctx.data.accounts.getLocalByUsername(identifier);
+      // Key sealing decides what a suspended account may sign (its own Delete only).
+      const account = await ctx.data.accounts.findLocalActor(identifier);
       if (!account) return [];
       const pairs = await ctx.data.keys.keyPairs(account.id);
       return pairs.map(({ privateKey, publicKey }) => ({ privateKey, publicKey }));

@@ -51,6 +51,6 @@ export function registerCollections(federation: Federation<Core>) {
 
   federation.setFeaturedDispatcher(paths.featured, async (ctx, identifier) => {
     const account = await ctx.data.accounts.getLocalByUsername(identifier);
-    return account ? { items: [] } : null;
+    return account ? { items: (await ctx.data.pins.featured(account.id)).map((s) => statusToNote(ctx, s)) } : null;
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Core } from "../src/core.ts";
 import type { KithFederation } from "./federation.ts";
+import { refusedByDomainPolicy } from "./inbox/domain-policy.ts";
 import { screenInboxPost } from "./inbox/origin-guard.ts";
 
 // Fedify speaks Web Request/Response; Fastify does not. Everything no Fastify
@@ -20,6 +21,10 @@ export function mountFederation(app: FastifyInstance, federation: KithFederation
       for (const [name, value] of Object.entries(request.headers)) {
         if (Array.isArray(value)) for (const v of value) headers.append(name, v);
         else if (value !== undefined) headers.set(name, String(value));
+      }
+      // Servers we do not federate with get 403 before any signature work (see domain-policy.ts).
+      if (await refusedByDomainPolicy(core, headers, request.method === "POST" ? request.body : undefined)) {
+        return reply.status(403).type("text/plain; charset=utf-8").send("This server does not federate with yours.");
       }
       const body = request.method === "POST" ? new Uint8Array(request.rawBody ?? Buffer.alloc(0)) : undefined;
       if (body) {

@@ -6,10 +6,12 @@ import { assertPublicUrl, UnsafeUrlError } from "./ssrf.ts";
 // Fedify's outbox and fan-out messages carry the sender's private JWKs. We
 // strip them before the message is queued (nothing secret reaches Redis) and
 // restore them from the worker's key cache when the message is handled.
-// Deliveries to private addresses are dropped here too, as a last SSRF gate.
+// Deliveries to private addresses are dropped here too, as a last SSRF gate,
+// and so are deliveries to servers we do not federate with (a suspended
+// domain, or one off the allow list in allow-list mode).
 
 type KeyRef = { keyId: string; privateKey: JsonWebKey | null };
-type Keyed = { type: string; keys?: KeyRef[]; inbox?: string; inboxes?: Record<string, unknown> };
+type Keyed = { type: string; keys?: KeyRef[]; inbox?: string; inboxes?: Record<string, unknown>; activity?: unknown };
 
 const carriesKeys = (m: Keyed) => (m?.type === "outbox" || m?.type === "fanout") && Array.isArray(m.keys);
 
@@ -35,15 +37,25 @@ function reuseImportedKeys() {
 /** A key looked up by id stays valid this long, so a suspension takes effect within a minute. */
 const KEY_TTL_MS = 60_000;
 
+/**
+ * The one thing a suspended account still signs is the Delete of itself that
+ * tells its followers' servers: the actor of such an activity, else null.
+ */
+function selfDeleter(activity: unknown): string | null {
+  const a = activity as { type?: unknown; actor?: unknown; object?: unknown } | null;
+  return a?.type === "Delete" && typeof a.actor === "string" && a.object === a.actor ? a.actor : null;
+}
+
 export function keySealing(federation: () => Federation<Core>, core: () => Core) {
   reuseImportedKeys();
   const recent = new Map<string, { pair: LocalKeyPair | null; until: number }>();
-  const pairFor = async (keyId: string) => {
-    const hit = recent.get(keyId);
+  const pairFor = async (keyId: string, deleter: string | null) => {
+    const cacheKey = deleter ? `${keyId} ${deleter}` : keyId;
+    const hit = recent.get(cacheKey);
     if (hit && hit.until > Date.now()) return hit.pair;
-    const pair = await keyPair(federation(), core(), keyId);
+    const pair = await keyPair(federation(), core(), keyId, deleter);
     if (recent.size > 10_000) recent.clear();
-    recent.set(keyId, { pair, until: Date.now() + KEY_TTL_MS });
+    recent.set(cacheKey, { pair, until: Date.now() + KEY_TTL_MS });
     return pair;
   };
   return {
@@ -65,10 +77,12 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
           if (error instanceof UnsafeUrlError || error instanceof TypeError) return null;
           throw error;
         }
+        if (!(await c.moderation.policy.federatesWith(message.inbox ?? ""))) return null;
       }
+      const deleter = selfDeleter(message.activity);
       const keys: KeyRef[] = [];
       for (const k of message.keys!) {
-        const pair = await pairFor(k.keyId);
+        const pair = await pairFor(k.keyId, deleter);
         if (!pair) return null;
         imported.set(pair.privateJwk, pair.privateKey);
         keys.push({ keyId: k.keyId, privateKey: pair.privateJwk });
@@ -84,14 +98,14 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
  * local actor's, or its actor is gone or suspended; database errors propagate
  * (the job is retried).
  */
-async function keyPair(federation: Federation<Core>, core: Core, keyId: string): Promise<LocalKeyPair | null> {
+async function keyPair(federation: Federation<Core>, core: Core, keyId: string, deleter: string | null): Promise<LocalKeyPair | null> {
   const url = new URL(keyId);
   const ctx = federation.createContext(new URL(core.config.publicUrl), core);
   const parsed = ctx.parseUri(new URL(url.href.replace(/#.*$/, "")));
   if (parsed?.type !== "actor") return null;
-  // The same lookup as the key pairs dispatcher: a suspended account signs nothing.
-  const account = await core.accounts.getLocalByUsername(parsed.identifier);
-  if (!account) return null;
+  // A suspended account signs nothing but the Delete of itself.
+  const account = await core.accounts.findLocalActor(parsed.identifier);
+  if (!account || (account.suspendedAt && account.uri !== deleter)) return null;
   const index = url.hash === "#main-key" ? 0 : /^#key-\d+$/.test(url.hash) ? Number.parseInt(url.hash.slice(5), 10) - 1 : -1;
   if (index < 0) return null;
   return (await core.keys.keyPairs(account.id))[index] ?? null;

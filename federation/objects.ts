@@ -12,7 +12,8 @@ export function registerObjects(federation: Federation<Core>) {
       if (id === null) return null;
       const status = await ctx.data.statuses.findById(id);
       if (!status || status.reblogOfId || status.account.username !== values.identifier || status.account.domain !== null) return null;
-      return statusToNote(ctx, status);
+      // A poll is a Question; Fedify serves whatever object the dispatcher returns.
+      return statusToNote(ctx, status) as Note;
     })
     // Followers-only and direct posts are served only to a signed fetch by
     // someone allowed to see them (Mastodon's authorized fetch for private posts).

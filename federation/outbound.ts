@@ -1,11 +1,13 @@
 import { toInstant } from "../src/temporal.ts";
-import { Accept, Announce, Block, Create, Delete, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Like, Note, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
 import type { Context } from "@fedify/fedify";
 import type { Account } from "../src/accounts/account.repository.ts";
 import type { Core } from "../src/core.ts";
 import type { Outbound, StatusSnapshot } from "../src/jobs/jobs.ts";
+import { INSTANCE_ACTOR } from "../src/accounts/account.service.ts";
 import { accountToPerson } from "./mapping/actor.ts";
 import { statusToNote } from "./mapping/note.ts";
+import { hasMediaExtras, MastodonCreate, MastodonUpdate } from "./mapping/mastodon-extensions.ts";
 
 // Builds the activity for each outbound event and hands it to Fedify, which
 // fans it out on the queue: one delivery per shared inbox, signed when sent.
@@ -26,10 +28,11 @@ async function account(ctx: Ctx, id: string | bigint) {
   return found;
 }
 
-async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity: Activity) {
+/** `fanout: "skip"` keeps extensions that Fedify's fan-out queue would lose when it re-parses the activity. */
+async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity: Activity, fanout?: "skip") {
   const remote = recipients.filter((r) => r.id && !ctx.data.urls.isLocal(r.id.href));
   if (!remote.length || sender.domain !== null) return;
-  await ctx.sendActivity({ identifier: sender.username }, remote, activity, { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.canonicalOrigin)] });
+  await ctx.sendActivity({ identifier: sender.username }, remote, activity, { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.canonicalOrigin)], ...(fanout ? { fanout } : {}) });
 }
 
 /** Remote followers plus remote mentioned accounts, as the status's visibility allows. */
@@ -73,9 +76,33 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const snapshot = { accountId: String(status.accountId), visibility: status.visibility, mentionIds: status.mentions.map((m) => String(m.accountId)) };
       const activity =
         event.kind === "createStatus"
-          ? new Create({ id: new URL(`${status.uri}/activity`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, published: note.published })
-          : new Update({ id: new URL(`${status.uri}#updates/${status.editedAt?.getTime() ?? Date.now()}`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, updated: note.updated });
-      await send(ctx, status.account, await audience(ctx, snapshot), activity);
+          ? new MastodonCreate({ id: new URL(`${status.uri}/activity`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, published: note.published })
+          : new MastodonUpdate({ id: new URL(`${status.uri}#updates/${status.editedAt?.getTime() ?? Date.now()}`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, updated: note.updated });
+      await send(ctx, status.account, await audience(ctx, snapshot), activity, (await hasMediaExtras(note)) ? "skip" : undefined);
+      return;
+    }
+    case "pollVote": {
+      // Mastodon's and Misskey's shape: one Create{Note} per choice, named for it, to the poll's author only.
+      const ballot = await ctx.data.polls.ballot(event.voteIds.map(BigInt));
+      if (!ballot || ballot.status.account.domain === null) return;
+      const voter = await account(ctx, ballot.accountId);
+      const author = ballot.status.account;
+      for (const vote of ballot.votes) {
+        const note = new Note({ id: new URL(vote.uri), attribution: new URL(voter.uri), name: vote.name, replyTarget: new URL(ballot.status.uri), tos: [new URL(author.uri)] });
+        await send(ctx, voter, [recipientOf(author)], new Create({ id: new URL(`${vote.uri}/activity`), actor: new URL(voter.uri), object: note, tos: [new URL(author.uri)] }));
+      }
+      return;
+    }
+    case "updatePoll": {
+      const status = await ctx.data.statuses.findById(BigInt(event.statusId));
+      if (!status?.poll || status.account.domain !== null) return;
+      const question = statusToNote(ctx, status);
+      const snapshot = { accountId: String(status.accountId), visibility: status.visibility, mentionIds: status.mentions.map((m) => String(m.accountId)) };
+      const voters = await ctx.data.accounts.findByIds(await ctx.data.polls.remoteVoterIds(status.poll.id));
+      const recipients = [...(await audience(ctx, snapshot)), ...voters.filter((a) => a.domain !== null).map(recipientOf)];
+      // Each count gets its own id: receivers drop an activity id they have seen.
+      const update = new MastodonUpdate({ id: new URL(`${status.uri}#poll-updates/${Date.now()}`), actor: question.attributionId, object: question, tos: question.toIds, ccs: question.ccIds });
+      await send(ctx, status.account, recipients, update);
       return;
     }
     case "deleteStatus": {
@@ -138,6 +165,35 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const followers = await ctx.data.accountRepo.followerInboxes(actor.id);
       const person = await accountToPerson(ctx, actor);
       await send(ctx, actor, followers.map(recipientOf), new Update({ id: new URL(`${actor.uri}#updates/${Date.now()}`), actor: new URL(actor.uri), object: person, tos: [PUBLIC_COLLECTION] }));
+      return;
+    }
+    case "deleteActor": {
+      // Mastodon's shape: the actor deletes itself, signed with its own key
+      // (key sealing lets a suspended account sign this and nothing else).
+      const actor = await account(ctx, event.accountId);
+      if (!actor.suspendedAt) return;
+      const followers = await ctx.data.accountRepo.followerInboxes(actor.id);
+      await send(ctx, actor, followers.map(recipientOf), new Delete({ id: new URL(`${actor.uri}#delete`), actor: new URL(actor.uri), object: new URL(actor.uri), tos: [PUBLIC_COLLECTION] }));
+      return;
+    }
+    case "flag": {
+      const report = await ctx.data.moderation.reports.findById(BigInt(event.reportId));
+      if (!report?.uri) return;
+      const [target, statuses, reporter] = await Promise.all([
+        account(ctx, report.targetAccountId),
+        ctx.data.statuses.findByIds(report.statusIds),
+        ctx.data.accounts.findLocalActor(INSTANCE_ACTOR),
+      ]);
+      if (target.domain === null || !reporter) return;
+      // Sent by the instance actor, so the reporter stays anonymous (Mastodon).
+      const flag = new Flag({
+        id: new URL(report.uri),
+        actor: new URL(reporter.uri),
+        objects: [new URL(target.uri), ...statuses.map((s) => new URL(s.uri))],
+        content: report.comment,
+        tos: [new URL(target.uri)],
+      });
+      await send(ctx, reporter, [recipientOf(target)], flag);
       return;
     }
   }

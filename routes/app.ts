@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import type { Core } from "../src/core.ts";
 import { KithError } from "../src/errors.ts";
 import { ZodError } from "zod";
+import websocket from "@fastify/websocket";
+import { registerRateLimits, type RateCounter } from "./rate-limit.ts";
 
 // The HTTP server. Every body is kept raw (signatures are computed over the
 // bytes) and decoded here for the client API: JSON, or form fields the way
@@ -25,13 +27,25 @@ export function parseForm(body: string): Record<string, unknown> {
   return out;
 }
 
-export function buildApp(core: Core, logger: Logger): FastifyInstance {
+export function buildApp(core: Core, logger: Logger, rateCounter?: RateCounter): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: core.config.maxBodyBytes,
-    trustProxy: false,
+    // X-Forwarded-For is believed only from these peers; request.ip is otherwise the socket's address.
+    trustProxy: core.config.trustedProxies.length ? [...core.config.trustedProxies] : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
+
+  // Before any route, so upgrades reach only WebSocket routes (the streaming API).
+  (app as unknown as FastifyInstance).register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // A client vanishing mid-stream is ordinary, not an error worth a stack trace.
+    errorHandler: (err, socket, request) => {
+      request.log.debug({ err }, "websocket closed with an error");
+      socket.terminate();
+    },
+  });
+  if (rateCounter) registerRateLimits(app as unknown as FastifyInstance, core, rateCounter);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {

@@ -6,8 +6,12 @@ import { escapeHtml } from "../src/statuses/content.ts";
 // The pages a browser gets for an actor or a post URL (ActivityPub clients
 // get JSON for the same URLs). Status HTML was sanitised before storage.
 
-const page = (title: string, body: string) =>
+/** A plain HTML page: escaped title, the body as given (already safe HTML), no scripts. */
+export const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main>${body}</main></body></html>`;
+
+/** Answers with a page (200 unless told otherwise). */
+export const sendPage = (reply: FastifyReply, title: string, body: string, status = 200) => reply.status(status).type("text/html; charset=utf-8").send(page(title, body));
 
 export function htmlPages(core: Core) {
   return async (request: FastifyRequest, reply: FastifyReply) => {

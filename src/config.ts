@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // The only reader of process.env. Everything else receives a frozen Config.
@@ -5,6 +6,22 @@ import { z } from "zod";
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+/** "requests/seconds", e.g. 300/300 for 300 requests per 5 minutes; "off" for no limit. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .regex(/^(off|[1-9]\d*\/[1-9]\d*)$/, "must be requests/seconds such as 300/300, or off")
+    .default(fallback)
+    .transform((v) => (v === "off" ? null : { max: Number(v.split("/")[0]), windowSeconds: Number(v.split("/")[1]) }));
+
+/** An IP address, a CIDR range or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+const proxyEntry = z.string().refine((v) => {
+  if (["loopback", "linklocal", "uniquelocal"].includes(v)) return true;
+  const [ip = "", bits, ...rest] = v.split("/");
+  const family = isIP(ip);
+  return family !== 0 && !rest.length && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+}, "must be a comma-separated list of IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal)");
 
 const schema = z.object({
   KITH_PUBLIC_URL: z
@@ -22,7 +39,23 @@ const schema = z.object({
   KITH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   KITH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   KITH_DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  KITH_MEDIA_DIR: z.string().min(1).default("./media"),
+  KITH_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
+  KITH_POLL_MAX_OPTIONS: z.coerce.number().int().min(2).max(20).default(4),
+  KITH_TRUSTED_PROXIES: z
+    .string()
+    .default("loopback")
+    .transform((v) => v.split(",").map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(proxyEntry)),
+  KITH_RATE_LIMITS: bool.default(true),
+  KITH_RATE_LIMIT_API: rateLimit("300/300"),
+  KITH_RATE_LIMIT_MEDIA: rateLimit("30/1800"),
+  KITH_RATE_LIMIT_DELETES: rateLimit("30/1800"),
+  KITH_RATE_LIMIT_SIGN_UPS: rateLimit("5/1800"),
 });
+
+/** At most `max` requests per fixed window of `windowSeconds`. */
+export type RateLimit = Readonly<{ max: number; windowSeconds: number }>;
 
 export type Config = Readonly<{
   publicUrl: URL;
@@ -40,6 +73,16 @@ export type Config = Readonly<{
   maxBodyBytes: number;
   /** First retry delay of a failed delivery; later ones double up to 12 h. */
   deliveryRetryBaseSeconds: number;
+  /** Where the disk media store keeps uploaded files. */
+  mediaDir: string;
+  /** Largest media upload accepted, in bytes. */
+  mediaMaxBytes: number;
+  pollMaxOptions: number;
+  /** Peers whose X-Forwarded-For is believed (Fastify trustProxy); anyone else's address is the socket's. */
+  trustedProxies: readonly string[];
+  rateLimitsEnabled: boolean;
+  /** null: that limit is off. */
+  rateLimits: Readonly<{ api: RateLimit | null; media: RateLimit | null; deletes: RateLimit | null; signUps: RateLimit | null }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -69,5 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.KITH_WORKER_CONCURRENCY,
     maxBodyBytes: e.KITH_MAX_BODY_BYTES,
     deliveryRetryBaseSeconds: e.KITH_DELIVERY_RETRY_BASE_SECONDS,
+    mediaDir: e.KITH_MEDIA_DIR,
+    mediaMaxBytes: e.KITH_MEDIA_MAX_BYTES,
+    pollMaxOptions: e.KITH_POLL_MAX_OPTIONS,
+    trustedProxies: Object.freeze(e.KITH_TRUSTED_PROXIES),
+    rateLimitsEnabled: e.KITH_RATE_LIMITS,
+    rateLimits: Object.freeze({ api: e.KITH_RATE_LIMIT_API, media: e.KITH_RATE_LIMIT_MEDIA, deletes: e.KITH_RATE_LIMIT_DELETES, signUps: e.KITH_RATE_LIMIT_SIGN_UPS }),
   });
 }

@@ -3,6 +3,8 @@ import { AccountService } from "./accounts/account.service.ts";
 import { KeyStore } from "./accounts/key.store.ts";
 import { TokenRepository } from "./auth/token.repository.ts";
 import { TokenService } from "./auth/token.service.ts";
+import { createAuth } from "./auth/auth.module.ts";
+import { createRegistration } from "./registration/registration.module.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import { FollowRepository } from "./follows/follow.repository.ts";
@@ -16,10 +18,16 @@ import { NotificationRepository } from "./notifications/notification.repository.
 import { NotificationService } from "./notifications/notification.service.ts";
 import { InstanceRepository } from "./instance/instance.repository.ts";
 import { SettingsService } from "./instance/settings.ts";
+import { RuleRepository } from "./instance/rule.repository.ts";
+import { RuleService } from "./instance/rule.service.ts";
+import { createDomainPolicy, createModeration } from "./moderation/moderation.module.ts";
 import { StatusRepository } from "./statuses/status.repository.ts";
 import { StatusService } from "./statuses/status.service.ts";
-import { TimelineRepository } from "./timelines/timeline.repository.ts";
-import { TimelineService } from "./timelines/timeline.service.ts";
+import { createStatusDeps, createStatusFeatures } from "./statuses/statuses.module.ts";
+import type { Redis } from "ioredis";
+import { createTimelines, notificationSilencer } from "./timelines/timelines.module.ts";
+import type { PubSub } from "./streaming/pubsub.ts";
+import { createStreaming } from "./streaming/streaming.module.ts";
 import { LocalUrls } from "./urls.ts";
 
 /** Fetches a post by URL from its server (set by the federation door). */
@@ -28,16 +36,25 @@ export type StatusResolver = { resolveStatus(uri: string): Promise<import("./sta
 /** The domain core: every door (HTTP, federation, workers) talks to these services. */
 export type Core = ReturnType<typeof createCore>;
 
-export function createCore(config: Config, db: Db, jobs: JobQueue) {
+export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis, pubsub?: PubSub) {
   const urls = new LocalUrls(config.publicUrl);
   const accountRepo = new AccountRepository(db);
   const blockRepo = new BlockRepository(db);
   const followRepo = new FollowRepository(db);
   const statusRepo = new StatusRepository(db);
-  const notifications = new NotificationService(new NotificationRepository(db));
+  const notifications = new NotificationService(new NotificationRepository(db), notificationSilencer(db, blockRepo));
   const accounts = new AccountService(accountRepo, urls, config.domain, jobs);
   const follows = new FollowService(followRepo, blockRepo, accounts, notifications, jobs, urls);
-  const statuses = new StatusService(statusRepo, accounts, blockRepo, notifications, jobs, urls, (a, b) => followRepo.isFollowing(a, b));
+  const tokens = new TokenService(new TokenRepository(db));
+  const settings = new SettingsService(db);
+  const domainPolicy = createDomainPolicy(db, settings, config.domain);
+  accounts.domainGate = domainPolicy;
+  const accountsIn = (tx: Db) => new AccountService(new AccountRepository(tx), urls, config.domain, jobs);
+  const statusDeps = createStatusDeps(db, config, redis);
+  const statuses = new StatusService(statusRepo, accounts, blockRepo, notifications, jobs, urls, (a, b) => followRepo.isFollowing(a, b), statusDeps);
+  const reading = createTimelines(db, { config, accounts, follows, statuses, statusRepo, notifications, blockRepo });
+  const live = createStreaming(db, { localFollowerIds: (id) => followRepo.localFollowerIds(id), statuses, hiddenFor: (id) => reading.mutes.hiddenFor(id) }, pubsub);
+  for (const service of [statuses, notifications, reading.timelines, reading.filters]) service.events = live.events;
   return {
     config,
     urls,
@@ -45,15 +62,21 @@ export function createCore(config: Config, db: Db, jobs: JobQueue) {
     keys: new KeyStore(accountRepo),
     accountRepo,
     accounts,
-    tokens: new TokenService(new TokenRepository(db)),
+    tokens,
+    ...createAuth(db, tokens),
+    ...createRegistration(db, { accountsIn, settings, tokens, follows }),
     follows,
     statuses,
+    ...createStatusFeatures(db, statusDeps, { statuses, accounts, jobs }),
     notifications,
     favourites: new FavouriteService(new FavouriteRepository(db), statuses, blockRepo, notifications, jobs, urls),
     blocks: new BlockService(blockRepo, accounts, follows, jobs, urls),
-    timelines: new TimelineService(new TimelineRepository(db), statusRepo, follows, blockRepo),
+    ...reading,
+    ...live,
     instance: new InstanceRepository(db),
-    settings: new SettingsService(db),
+    settings,
+    rules: new RuleService(new RuleRepository(db)),
+    moderation: createModeration(db, { policy: domainPolicy, accounts, notifications, settings, jobs, origin: urls.origin, isFollowing: (a, b) => followRepo.isFollowing(a, b) }),
     resolver: null as StatusResolver | null,
   };
 }

@@ -8,13 +8,15 @@ import { keySealing } from "../federation/key-sealing.ts";
 import { federate } from "../federation/outbound.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
 import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
+import { RedisRateCounter } from "../routes/rate-limit.ts";
 import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
 import { BullMqJobQueue, startJobWorker } from "../workers/job-queue.ts";
 import type { Config } from "./config.ts";
 import { createCore, type Core } from "./core.ts";
 import { createDb } from "./db/client.ts";
-import type { JobHandlers } from "./jobs/jobs.ts";
+import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
 import { createRedis } from "./redis.ts";
+import { RedisPubSub } from "./streaming/redis-pubsub.ts";
 
 // Composition root: builds the core, then opens the doors ROLE asks for.
 
@@ -25,6 +27,22 @@ export type Kith = {
   close(): Promise<void>;
 };
 
+/**
+ * A job queue on the instance's Redis, for one-off admin commands: the jobs
+ * they enqueue (a Delete{Person} on suspension) run on the instance's workers.
+ */
+export function openJobQueue(config: Config, logger: Logger): { jobs: JobQueue; close(): Promise<void> } {
+  const redis = createRedis(config.redisUrl);
+  const jobs = new BullMqJobQueue(redis, config.redisPrefix, (err) => logger.error({ err }, "queue error"));
+  return {
+    jobs,
+    async close() {
+      await jobs.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
 export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   if (config.allowPrivateAddress) {
     logger.warn("KITH_ALLOW_PRIVATE_ADDRESS is on: this server will fetch from and deliver to private and loopback addresses. Never use this in production.");
@@ -34,7 +52,8 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const prefix = config.redisPrefix;
   const queueError = (queue: string) => (err: Error) => logger.error({ err, queue }, "queue error");
   const jobs = new BullMqJobQueue(redis, prefix, queueError("kith-jobs"));
-  const core = createCore(config, db, jobs);
+  const pubsub = new RedisPubSub(redis, () => createRedis(config.redisUrl), prefix, (err) => logger.warn({ err }, "live updates (streaming) failed"));
+  const core = createCore(config, db, jobs, redis, pubsub);
   await core.accounts.ensureInstanceActor();
 
   let federation: KithFederation;
@@ -54,6 +73,8 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       federate: (event) => federate(context(), event),
       "timeline.fanout": ({ statusId }) => core.timelines.fanout(BigInt(statusId)),
       "account.refresh": ({ uri }) => core.accounts.refresh(uri),
+      "status.publishScheduled": ({ scheduledStatusId }) => core.scheduledStatuses.publish(BigInt(scheduledStatusId)),
+      "account.purge": ({ accountId, suspendedAt }) => core.moderation.accounts.purgeIfStillSuspended(BigInt(accountId), new Date(suspendedAt)),
     };
     const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
     // Resolves once stop is aborted and the jobs in hand have finished.
@@ -63,7 +84,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
 
   let app: FastifyInstance | null = null;
   if (config.role === "web" || config.role === "all") {
-    app = buildApp(core, logger);
+    app = buildApp(core, logger, new RedisRateCounter(redis, prefix));
     registerRoutes(app, core);
     mountFederation(app, federation, core, htmlPages(core));
     await app.listen({ port: config.port, host: config.host });
@@ -79,6 +100,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       for (const close of closers) await close().catch(() => undefined);
       await Promise.all(Object.values(queues).map((q) => q.close()));
       await jobs.close();
+      await pubsub.close();
       await redis.quit().catch(() => undefined);
       await db.$disconnect();
     },

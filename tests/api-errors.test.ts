@@ -130,3 +130,12 @@ describe("invalid parameters", () => {
     expect(JSON.parse(res.body).error).toBeTruthy();
   });
 });
+
+describe("lookups are exact", () => {
+  it("an underscore or percent in a handle is not a wildcard", async () => {
+    await kith.core.accounts.createLocal("bob");
+    expect((await call("GET", "/api/v1/accounts/lookup?acct=b_b")).statusCode).toBe(404);
+    expect((await call("GET", "/api/v1/accounts/lookup?acct=b%25")).statusCode).toBe(404);
+    expect(JSON.parse((await call("GET", "/api/v1/accounts/lookup?acct=BOB")).body).username).toBe("bob");
+  });
+});

@@ -18,11 +18,12 @@ export class BullMqJobQueue implements JobQueue {
     this.queue.on("error", onError);
   }
 
-  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string }): Promise<void> {
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string; delayMs?: number }): Promise<void> {
     // BullMQ ids may not contain ":", so the key is hashed.
     const jobId = options?.dedupeKey ? `${name}-${createHash("sha256").update(options.dedupeKey).digest("hex")}` : undefined;
     await this.queue.add(name, data, {
       jobId,
+      ...(options?.delayMs ? { delay: options.delayMs } : {}),
       attempts: 8,
       backoff: { type: "exponential", delay: 2_000 },
       removeOnComplete: true,

@@ -1,4 +1,4 @@
-import { Article, isActor, Note, Question, type Create, type Delete, type Object as ApObject, type Update } from "@fedify/vocab";
+import { Article, isActor, Note, Question, type Activity, type Create, type Delete, type Object as ApObject, type Update } from "@fedify/vocab";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import { actorToData } from "../mapping/actor.ts";
 import { isPublic, noteToData } from "../mapping/note.ts";
@@ -11,8 +11,16 @@ function authoredBy(object: ApObject, author: Account): boolean {
   return !!object.id && object.attributionId?.href === author.uri && sameOrigin(object.id, author.uri);
 }
 
-async function toData(ctx: Ctx, object: ApObject, author: Account) {
-  const data = await noteToData(object, author.followersUrl);
+/** The object's JSON as its server sent it (embedded in the activity, or fetched on its own). */
+async function rawOf(activity: Activity, object: ApObject): Promise<unknown> {
+  const json = (await activity.toJsonLd().catch(() => null)) as Record<string, unknown> | null;
+  const embedded = json?.object as Record<string, unknown> | undefined;
+  if (embedded && typeof embedded === "object" && embedded.id === object.id?.href) return embedded;
+  return object.toJsonLd().catch(() => null);
+}
+
+async function toData(ctx: Ctx, activity: Activity, object: ApObject, author: Account) {
+  const data = await noteToData(object, author.followersUrl, await rawOf(activity, object));
   if (!data) return null;
   // Local accounts named in to/cc of a non-public post are silent mentions (Mastodon does the same).
   const audience = [...object.toIds, ...object.ccIds].filter((u) => !isPublic(u) && ctx.data.urls.isLocal(u.href));
@@ -20,12 +28,19 @@ async function toData(ctx: Ctx, object: ApObject, author: Account) {
   return data;
 }
 
+/** Mastodon and Misskey vote with a Note that has a name (the choice) and no content, in reply to the poll. */
+async function receivedVote(ctx: Ctx, author: Account, object: ApObject): Promise<boolean> {
+  if (!(object instanceof Note) || !object.name || object.content || !object.replyTargetId || !ctx.data.urls.isLocal(object.replyTargetId.href)) return false;
+  return ctx.data.polls.receiveRemoteVote(author, { uri: object.id!.href, inReplyToUri: object.replyTargetId.href, name: String(object.name) });
+}
+
 export async function onCreate(ctx: Ctx, create: Create) {
   const author = await senderOf(ctx, create);
   if (!author) return;
   const object = await create.getObject();
   if (!isPost(object) || !authoredBy(object, author)) return;
-  const data = await toData(ctx, object, author);
+  if (await receivedVote(ctx, author, object)) return;
+  const data = await toData(ctx, create, object, author);
   if (data) await ctx.data.statuses.storeRemote(author, data);
 }
 
@@ -44,7 +59,7 @@ export async function onUpdate(ctx: Ctx, update: Update) {
   // throwing) keeps the queue from retrying an edit that can never succeed.
   const existing = await ctx.data.statuses.findByUri(object.id!.href);
   if (existing && existing.accountId !== sender.id) return;
-  const data = await toData(ctx, object, sender);
+  const data = await toData(ctx, update, object, sender);
   if (data) await ctx.data.statuses.updateRemote(sender, data);
 }
 

@@ -54,17 +54,23 @@ function imageUrl(img: unknown): string | null {
   return url?.href?.href ?? null;
 }
 
-/** A local account as the ActivityPub actor other servers fetch (the instance actor is an Application). */
+/**
+ * A local account as the ActivityPub actor other servers fetch (the instance
+ * actor is an Application). A suspended account is served as Mastodon serves
+ * it: its keys and endpoints, `suspended: true`, and no profile.
+ */
 export async function accountToPerson(ctx: Context<Core>, account: Account): Promise<Person | Application> {
   const identifier = account.username;
   const keys = await ctx.getActorKeyPairs(identifier);
-  const fields = (account.fields as ProfileField[] | null) ?? [];
+  const suspended = account.suspendedAt !== null;
+  const fields = suspended ? [] : ((account.fields as ProfileField[] | null) ?? []);
   const Type = account.actorType === "Application" ? Application : Person;
   return new Type({
     id: ctx.getActorUri(identifier),
     preferredUsername: account.username,
-    name: account.displayName || null,
-    summary: account.note || null,
+    name: suspended ? account.username : account.displayName || null,
+    summary: suspended ? null : account.note || null,
+    ...(suspended ? { suspended: true } : {}),
     url: account.url ? new URL(account.url) : null,
     published: toInstant(account.createdAt),
     inbox: ctx.getInboxUri(identifier),
@@ -76,8 +82,8 @@ export async function accountToPerson(ctx: Context<Core>, account: Account): Pro
     manuallyApprovesFollowers: account.locked,
     discoverable: account.discoverable,
     indexable: account.discoverable,
-    icon: account.avatarUrl ? new Image({ url: new URL(account.avatarUrl) }) : null,
-    image: account.headerUrl ? new Image({ url: new URL(account.headerUrl) }) : null,
+    icon: account.avatarUrl && !suspended ? new Image({ url: new URL(account.avatarUrl) }) : null,
+    image: account.headerUrl && !suspended ? new Image({ url: new URL(account.headerUrl) }) : null,
     attachments: fields.map((f) => new PropertyValue({ name: f.name, value: f.value })),
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),

@@ -4,8 +4,11 @@ import type { Core } from "../../src/core.ts";
 import { notFound } from "../../src/errors.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
-import { serializeAccount, serializeCredentialAccount, serializeRelationship } from "../serializers/account.ts";
-import { serializeStatuses } from "../serializers/status.ts";
+import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
+import { serializeTimeline } from "../serializers/timeline.ts";
+import { nestedBody } from "../nested-params.ts";
+import { accountPageOf, accountSearchQuery, accountStatusesQuery, followOptions } from "./account-queries.ts";
+import { relationshipOf, relationshipsOf } from "./relationships.ts";
 
 export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/verify_credentials", async (request) => {
@@ -43,8 +46,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
 
   app.get("/api/v1/accounts/relationships", async (request) => {
     const me = await requireUser(core, request, "read:follows");
-    const rels = await core.follows.relationships(me.id, idList(request.query));
-    return rels.map(serializeRelationship);
+    return relationshipsOf(core, me.id, idList(request.query));
   });
 
   app.get("/api/v1/accounts/:id", async (request) => serializeAccount(core, await core.accounts.get(pathId(request))));
@@ -52,17 +54,22 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/:id/statuses", async (request, reply) => {
     const viewer = await optionalUser(core, request);
     const account = await core.accounts.get(pathId(request));
-    const rows = await core.timelines.accountStatuses(account.id, pageOf(request), viewer?.id ?? null);
+    // Pinned statuses (five at most) come in one page, without Link pagination.
+    if (z.object({ pinned: boolish.optional() }).parse(request.query ?? {}).pinned) {
+      return serializeTimeline(core, await core.pins.pinned(account.id, viewer?.id ?? null), viewer?.id ?? null, "account");
+    }
+    const rows = await core.timelines.accountStatuses(account.id, pageOf(request), viewer?.id ?? null, accountStatusesQuery(request));
     linkHeader(reply, request, core.urls.origin, rows);
-    return serializeStatuses(core, rows, viewer?.id ?? null);
+    return serializeTimeline(core, rows, viewer?.id ?? null, "account");
   });
 
-  const relationshipAfter = async (meId: bigint, targetId: bigint) => serializeRelationship((await core.follows.relationships(meId, [targetId]))[0]!);
+  const relationshipAfter = (meId: bigint, targetId: bigint) => relationshipOf(core, meId, targetId);
 
   app.post("/api/v1/accounts/:id/follow", async (request) => {
     const me = await requireUser(core, request, "write:follows");
     const targetId = pathId(request);
-    await core.follows.follow(me.id, targetId);
+    const options = followOptions.parse(nestedBody(request));
+    await core.follows.follow(me.id, targetId, { showReblogs: options.reblogs, notify: options.notify });
     return relationshipAfter(me.id, targetId);
   });
 
@@ -103,4 +110,52 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
       return relationshipAfter(me.id, requesterId);
     });
   }
+
+  app.get("/api/v1/accounts", async (request) => {
+    await optionalUser(core, request, "read:accounts");
+    const ids = idList(request.query);
+    const found = new Map((await core.accounts.findByIds(ids)).map((a) => [a.id, a]));
+    return ids.flatMap((id) => {
+      const a = found.get(id);
+      return a && !a.suspendedAt ? [serializeAccount(core, a)] : [];
+    });
+  });
+
+  app.get("/api/v1/accounts/search", async (request) => {
+    const me = await requireUser(core, request, "read:accounts");
+    const q = accountSearchQuery.parse(request.query ?? {});
+    const accounts = await core.search.searchAccounts(me.id, { q: q.q, limit: q.limit, offset: q.offset, following: q.following }, q.resolve);
+    return accounts.map((a) => serializeAccount(core, a));
+  });
+
+  app.get("/api/v1/accounts/familiar_followers", async (request) => {
+    const me = await requireUser(core, request, "read:follows");
+    const rows = await core.follows.familiarFollowers(me.id, idList(request.query));
+    return rows.map((r) => ({ id: String(r.id), accounts: r.accounts.map((a) => serializeAccount(core, a)) }));
+  });
+
+  for (const side of ["followers", "following"] as const) {
+    app.get(`/api/v1/accounts/:id/${side}`, async (request, reply) => {
+      const viewer = await optionalUser(core, request, "read:accounts");
+      const account = await core.accounts.get(pathId(request));
+      // An account that blocks the viewer shows them none of its connections, as on Mastodon.
+      if (viewer && (await core.mutes.isBlockedBy(viewer.id, account.id))) return [];
+      const rows = await core.follows.connections(side, account.id, accountPageOf(request));
+      linkHeader(reply, request, core.urls.origin, rows);
+      return rows.filter((r) => !r.account.suspendedAt).map((r) => serializeAccount(core, r.account));
+    });
+  }
+
+  app.get("/api/v1/blocks", async (request, reply) => {
+    const me = await requireUser(core, request, "read:blocks");
+    const rows = await core.mutes.blockedPage(me.id, accountPageOf(request));
+    linkHeader(reply, request, core.urls.origin, rows);
+    return rows.map((b) => serializeAccount(core, b.target));
+  });
+
+  // Kith has no endorsements (featured accounts) yet: the list is always empty.
+  app.get("/api/v1/endorsements", async (request) => {
+    await requireUser(core, request, "read:accounts");
+    return [];
+  });
 }

@@ -1,37 +1,38 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
+import { KithError } from "../../src/errors.ts";
 import { optionalUser } from "../auth.ts";
 import { boolish } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
+import { serializeTag } from "../serializers/tag.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
 const query = z.object({
-  q: z.string().trim().min(1, "q is required"),
+  q: z.string({ error: "q is required" }).trim().min(1, "q is required"),
   type: z.enum(["accounts", "statuses", "hashtags"]).optional(),
   resolve: boolish.optional(),
+  following: boolish.optional(),
+  account_id: z.string().regex(/^\d{1,19}$/, "account_id must be a numeric id").transform((v) => BigInt(v)).optional(),
+  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 40)),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 
 export function searchRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v2/search", async (request) => {
     const viewer = await optionalUser(core, request, "read:search");
     const q = query.parse(request.query ?? {});
-    // Only signed-in users may make the server fetch from other servers.
-    const resolve = Boolean(q.resolve && viewer);
-    const accounts = [];
-    const statuses = [];
-    if (!q.type || q.type === "accounts") {
-      const account = resolve ? await core.accounts.resolve(q.q) : await core.accounts.lookup(q.q).catch(() => null);
-      if (account) accounts.push(account);
-    }
-    if ((!q.type || q.type === "statuses") && /^https?:\/\//.test(q.q)) {
-      const status = (await core.statuses.findByUri(q.q)) ?? (resolve ? await core.resolver?.resolveStatus(q.q) : null);
-      if (status && (await core.statuses.canSee(status, viewer?.id ?? null))) statuses.push(status);
-    }
+    // Paging through results is for signed-in users, as on Mastodon; so is making the server fetch from others.
+    if (q.offset > 0 && !viewer) throw new KithError(401, "Search queries with offset require a signed-in user");
+    const found = await core.search.search(
+      viewer?.id ?? null,
+      { q: q.q, type: q.type, resolve: q.resolve, following: q.following, accountId: q.account_id, limit: q.limit, offset: q.offset },
+      core.resolver,
+    );
     return {
-      accounts: accounts.map((a) => serializeAccount(core, a)),
-      statuses: await serializeStatuses(core, statuses, viewer?.id ?? null),
-      hashtags: [],
+      accounts: found.accounts.map((a) => serializeAccount(core, a)),
+      statuses: await serializeStatuses(core, found.statuses, viewer?.id ?? null),
+      hashtags: found.hashtags.map((t) => serializeTag(core, t)),
     };
   });
 }

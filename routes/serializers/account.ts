@@ -74,7 +74,8 @@ export function serializeCredentialAccount(core: Core, a: Account, followRequest
   };
 }
 
-export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["relationships"]>>[number]) {
+/** `mute` is the viewer's active mute of this account, if any. */
+export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["relationships"]>>[number], mute?: { notifications: boolean; expiresAt: Date | null } | null) {
   return {
     id: String(r.id),
     following: r.following,
@@ -84,9 +85,9 @@ export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["rel
     followed_by: r.followedBy,
     blocking: r.blocking,
     blocked_by: r.blockedBy,
-    muting: false,
-    muting_expires_at: null,
-    muting_notifications: false,
+    muting: Boolean(mute),
+    muting_expires_at: mute?.expiresAt?.toISOString() ?? null,
+    muting_notifications: mute?.notifications ?? false,
     requested: r.requested,
     requested_by: r.requestedBy,
     domain_blocking: false,

@@ -31,7 +31,8 @@ export class AccountRepository {
   /** Usernames are case-insensitive, as on Mastodon. */
   findByUsername(username: string, domain: string | null) {
     return this.db.account.findFirst({
-      where: { username: { equals: username, mode: "insensitive" }, domain: domain === null ? null : { equals: domain, mode: "insensitive" } },
+      // Prisma turns case-insensitive equals into ILIKE: escape its wildcards, or "b_b" would find "bob".
+      where: { username: { equals: escapeLike(username), mode: "insensitive" }, domain: domain === null ? null : { equals: escapeLike(domain), mode: "insensitive" } },
     });
   }
 
@@ -121,4 +122,8 @@ export class AccountRepository {
       select: { id: true, uri: true, inboxUrl: true, sharedInboxUrl: true },
     });
   }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

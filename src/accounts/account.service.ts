@@ -25,8 +25,17 @@ export function parseAcct(input: string): { username: string; host: string | nul
   return { username: m[1]!, host: m[2]?.toLowerCase() ?? null };
 }
 
+/** What moderation says about remote domains (wired by the core: src/moderation/domain-policy.ts). */
+export type DomainGate = {
+  /** Whether we talk to this host at all (not suspended; allowed in allow-list mode). */
+  federates(host: string): Promise<boolean>;
+  /** The marks an account first met on this host starts with (a silenced or suspended domain's). */
+  marksFor(host: string): Promise<{ silencedAt?: Date; suspendedAt?: Date }>;
+};
+
 export class AccountService {
   directory: RemoteDirectory | null = null;
+  domainGate: DomainGate | null = null;
 
   private readonly accounts: AccountRepository;
   private readonly urls: LocalUrls;
@@ -110,6 +119,11 @@ export class AccountService {
     return account && !account.suspendedAt ? account : null;
   }
 
+  /** A local actor even while suspended: its actor document and keys stay up so its Delete can be verified. */
+  findLocalActor(username: string): Promise<Account | null> {
+    return this.accounts.findByUsername(username, null);
+  }
+
   /** Finds an account already known here by acct, without asking the network. */
   async lookup(acct: string): Promise<Account> {
     const parsed = parseAcct(acct);
@@ -128,6 +142,7 @@ export class AccountService {
     if (parsed.host === null || parsed.host === this.localDomain.toLowerCase()) {
       return this.getLocalByUsername(parsed.username);
     }
+    if (this.domainGate && !(await this.domainGate.federates(parsed.host))) return null;
     const known = await this.accounts.findByUsername(parsed.username, parsed.host);
     if (known) return this.refreshLater(known);
     const data = await this.requireDirectory().resolveHandle(parsed.username, parsed.host).catch(() => null);
@@ -140,6 +155,7 @@ export class AccountService {
       const account = await this.accounts.findByUri(uri);
       return account && !account.suspendedAt ? account : null;
     }
+    if (this.domainGate && !(await this.domainGate.federates(URL.parse(uri)?.host ?? ""))) return null;
     const known = await this.accounts.findByUri(uri);
     if (known) return this.refreshLater(known);
     const data = await this.requireDirectory().fetchActor(uri).catch(() => null);
@@ -163,14 +179,18 @@ export class AccountService {
    * Stores what a remote server told us about its actor (Update{Person},
    * fetches); its HTML is sanitised here, before it is stored or shown.
    */
-  upsertRemote(data: RemoteActorData): Promise<Account> {
+  async upsertRemote(data: RemoteActorData): Promise<Account> {
     if (this.urls.isLocal(data.uri)) throw new KithError(400, "A remote actor cannot claim a local id");
-    return this.accounts.upsertRemote({
+    const isNew = this.domainGate !== null && (await this.accounts.findByUri(data.uri)) === null;
+    const account = await this.accounts.upsertRemote({
       ...data,
       displayName: stripHtml(data.displayName).slice(0, 100),
       note: sanitizeRemoteHtml(data.note),
       fields: data.fields.map((f) => ({ name: stripHtml(f.name).slice(0, 255), value: sanitizeRemoteHtml(f.value) })),
     });
+    // An account first met on a silenced or suspended domain starts with the domain's mark (Mastodon).
+    const marks = isNew ? await this.domainGate!.marksFor(account.domain ?? "") : {};
+    return Object.keys(marks).length ? this.accounts.updateProfile(account.id, marks) : account;
   }
 
   /** A remote actor deleted itself: hide it everywhere (its rows stay for moderation). */

@@ -1,6 +1,9 @@
 import { parseArgs } from "node:util";
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger, routeFedifyLogs } from "../logging.ts";
+import { runAdmin, type AdminCommand } from "./admin.ts";
+import { INSTANCE_USAGE, invitesCommand, rulesCommand, settingsCommand } from "./instance.commands.ts";
+import { ACCOUNTS_USAGE, accountsCommand, DOMAINS_USAGE, domainsCommand } from "./moderation.commands.ts";
 
 // `kith`: the admin CLI. Reads configuration from the environment only.
 
@@ -8,7 +11,20 @@ const usage = `Usage:
   kith migrate                              apply pending database migrations
   kith serve                                run the server (ROLE=web|worker|all)
   kith start                                migrate, then serve
-  kith accounts create <username> [--locked] create a local account; prints JSON with an access token`;
+  kith accounts create <username> [--locked] [--password <password>]
+                                            create a local account; prints JSON with an access token
+${ACCOUNTS_USAGE}
+${DOMAINS_USAGE}
+${INSTANCE_USAGE}
+
+Admin commands print one JSON line. Exit codes: 0 done, 1 refused (not found, invalid), 2 usage.`;
+
+const ADMIN: Record<string, (sub: string | undefined, args: string[]) => AdminCommand> = {
+  domains: domainsCommand,
+  invites: invitesCommand,
+  settings: settingsCommand,
+  rules: rulesCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,8 +44,10 @@ async function main(argv: string[]): Promise<number> {
     case "serve":
       return serve(config, logger);
     case "accounts":
-      return accounts(rest, config);
+      if (rest[0] === "create") return accounts(rest, config);
+      return runAdmin(() => accountsCommand(rest[0], rest.slice(1)), usage, config, logger);
     default:
+      if (command in ADMIN) return runAdmin(() => ADMIN[command]!(rest[0], rest.slice(1)), usage, config, logger);
       console.error(`Unknown command: ${command}\n${usage}`);
       return 1;
   }
@@ -57,10 +75,16 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: ReturnType<t
 }
 
 async function accounts(args: string[], config: ReturnType<typeof loadConfig>): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { locked: { type: "boolean", default: false } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { locked: { type: "boolean", default: false }, password: { type: "string" } } });
   const [sub, username] = positionals;
   if (sub !== "create" || !username) {
     console.error(usage);
+    return 1;
+  }
+  const { passwordProblem } = await import("../auth/sign-in.service.ts");
+  const problem = values.password === undefined ? null : passwordProblem(values.password);
+  if (problem) {
+    console.error(problem);
     return 1;
   }
   const { createDb } = await import("../db/client.ts");
@@ -70,6 +94,7 @@ async function accounts(args: string[], config: ReturnType<typeof loadConfig>): 
   const core = createCore(config, db, { enqueue: async () => undefined });
   try {
     const account = await core.accounts.createLocal(username, { locked: values.locked });
+    if (values.password !== undefined) await core.signIn.setPassword(account.id, values.password);
     const token = await core.tokens.issue(account.id);
     console.log(JSON.stringify({ id: String(account.id), username: account.username, acct: `${account.username}@${config.domain}`, url: account.uri, access_token: token, scopes: "read write follow" }));
     return 0;

@@ -80,6 +80,30 @@ export class FollowRepository {
       .then((rows) => rows.map((r) => r.followerId));
   }
 
+  /** The follower's choices for this follow: reblogs in home, a notification per post. */
+  setOptions(followerId: bigint, followingId: bigint, options: { showReblogs?: boolean; notify?: boolean }) {
+    return this.db.follow.updateMany({ where: { followerId, followingId }, data: options });
+  }
+
+  /** Accepted follows of or by an account, a page at a time by follow id (Mastodon's Link pagination). */
+  acceptedPage(side: "followers" | "following", accountId: bigint, range: { lt?: bigint; gt?: bigint } | undefined, limit: number, ascending: boolean) {
+    return this.db.follow.findMany({
+      where: { ...(side === "followers" ? { followingId: accountId } : { followerId: accountId }), state: "accepted", ...(range ? { id: range } : {}) },
+      orderBy: { id: ascending ? "asc" : "desc" },
+      take: limit,
+      include: { follower: side === "followers", following: side === "following" },
+    });
+  }
+
+  /** For each target, the accounts `viewerId` follows that also follow it. */
+  familiarFollowers(viewerId: bigint, targetIds: bigint[]) {
+    return this.db.follow.findMany({
+      where: { followingId: { in: targetIds }, state: "accepted", follower: { followers: { some: { followerId: viewerId, state: "accepted" } } } },
+      include: { follower: true },
+      orderBy: { id: "desc" },
+    });
+  }
+
   isFollowing(followerId: bigint, followingId: bigint) {
     return this.db.follow.count({ where: { followerId, followingId, state: "accepted" } }).then((n) => n > 0);
   }

@@ -6,6 +6,7 @@ import type { BlockRepository } from "../interactions/block.repository.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
 import type { LocalUrls } from "../urls.ts";
+import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { FollowRepository } from "./follow.repository.ts";
 
 // One place where follows start and end, whichever door asked: the client
@@ -28,8 +29,11 @@ export class FollowService {
     this.urls = urls;
   }
 
-  /** A local account asks to follow anyone. Remote follows stay pending until Accept arrives. */
-  async follow(followerId: bigint, targetId: bigint) {
+  /**
+   * A local account asks to follow anyone. Remote follows stay pending until
+   * Accept arrives. Following again only updates the options (reblogs, notify).
+   */
+  async follow(followerId: bigint, targetId: bigint, options: { showReblogs?: boolean; notify?: boolean } = {}) {
     if (followerId === targetId) throw unprocessable("You cannot follow yourself");
     const target = await this.accounts.get(targetId);
     if (await this.blocks.eitherBlocks(followerId, targetId)) throw forbidden("You cannot follow this account");
@@ -37,6 +41,7 @@ export class FollowService {
     const remote = target.domain !== null;
     const state = remote || target.locked ? "pending" : "accepted";
     const { follow, created } = await this.follows.create({ id, followerId, followingId: targetId, uri: this.urls.follow(id), state });
+    if (options.showReblogs !== undefined || options.notify !== undefined) await this.follows.setOptions(followerId, targetId, options);
     if (!created) return follow;
     if (remote) {
       await this.jobs.enqueue("federate", { kind: "follow", followId: String(follow.id) });
@@ -149,6 +154,18 @@ export class FollowService {
 
   followingPage(accountId: bigint, limit: number, offset: number) {
     return this.follows.followingPage(accountId, limit, offset);
+  }
+
+  /** An account's followers or follows, newest follow first; the page's ids are follow ids. */
+  async connections(side: "followers" | "following", accountId: bigint, range: IdRange) {
+    const rows = await this.follows.acceptedPage(side, accountId, idWhere(range), range.limit, range.minId !== undefined);
+    return newestFirst(rows).map((f) => ({ id: f.id, account: (side === "followers" ? f.follower : f.following)! }));
+  }
+
+  /** Mastodon's familiar followers: whom the viewer follows among each target's followers. */
+  async familiarFollowers(viewerId: bigint, targetIds: bigint[]) {
+    const rows = targetIds.length ? await this.follows.familiarFollowers(viewerId, targetIds) : [];
+    return targetIds.map((id) => ({ id, accounts: rows.filter((r) => r.followingId === id && !r.follower.suspendedAt).map((r) => r.follower) }));
   }
 
   async relationships(accountId: bigint, targetIds: bigint[]) {

@@ -17,6 +17,14 @@ export const settingsSchema = z.object({
   /** Markdown-free plain text shown on /about. */
   about: z.string().max(20_000).default(""),
   terms: z.string().max(50_000).default(""),
+  /** Plain text served at /privacy and /api/v1/instance/privacy_policy. */
+  privacyPolicy: z.string().max(50_000).default(""),
+  /** Shown to people who cannot sign up (Mastodon's closed registrations message). */
+  closedRegistrationsMessage: z.string().max(2_000).default(""),
+  /** The instance's picture; empty means Kith's default. */
+  thumbnailUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default(""),
+  /** Languages the community speaks (ISO 639-1 codes). */
+  languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).max(20).default(["en"]),
   contactEmail: z.string().max(320).default(""),
   contactAccountId: z.string().regex(/^\d*$/).default(""),
   /** Limited federation: only domains on the allow list may federate. */
@@ -27,6 +35,20 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
 
 const TTL_MS = 5_000;
+
+export const isSettingKey = (key: string): key is SettingKey => key in settingsSchema.shape;
+
+/**
+ * A setting's value from text (the CLI): true/false for switches, a
+ * comma-separated list for lists, the text itself otherwise. The result is
+ * validated by update().
+ */
+export function settingFromText(key: SettingKey, text: string): unknown {
+  const sample = settingsSchema.parse({})[key];
+  if (typeof sample === "boolean") return ["true", "1", "yes", "on"].includes(text.toLowerCase()) ? true : ["false", "0", "no", "off"].includes(text.toLowerCase()) ? false : text;
+  if (Array.isArray(sample)) return text.split(",").map((v) => v.trim()).filter(Boolean);
+  return text;
+}
 
 export class SettingsService {
   private readonly db: Db;
@@ -43,6 +65,12 @@ export class SettingsService {
     const value = settingsSchema.parse(raw);
     this.cached = { at: Date.now(), value };
     return value;
+  }
+
+  /** When a setting was last changed, or null while it has its default. */
+  async changedAt(key: SettingKey): Promise<Date | null> {
+    const row = await this.db.setting.findUnique({ where: { key }, select: { updatedAt: true } });
+    return row?.updatedAt ?? null;
   }
 
   async get<K extends SettingKey>(key: K): Promise<Settings[K]> {

@@ -44,6 +44,16 @@ export class BlockRepository {
     });
   }
 
+  /** The accounts this account blocks, a page at a time by block id (Mastodon's Link pagination). */
+  page(accountId: bigint, range: { lt?: bigint; gt?: bigint } | undefined, limit: number, ascending: boolean) {
+    return this.db.block.findMany({
+      where: { accountId, ...(range ? { id: range } : {}) },
+      orderBy: { id: ascending ? "asc" : "desc" },
+      take: limit,
+      include: { target: true },
+    });
+  }
+
   /** Ids of everyone this account blocks or is blocked by: hidden from its timelines. */
   async hiddenFor(accountId: bigint): Promise<bigint[]> {
     const rows = await this.db.block.findMany({

@@ -19,7 +19,15 @@ export type Outbound =
   | { kind: "undoAnnounce"; reblog: StatusSnapshot; originalId: string }
   | { kind: "block"; blockId: string }
   | { kind: "undoBlock"; blockUri: string; accountId: string; targetId: string }
-  | { kind: "updateActor"; accountId: string };
+  | { kind: "updateActor"; accountId: string }
+  /** A suspended local account is gone for now: Delete{Person} to its followers' servers. */
+  | { kind: "deleteActor"; accountId: string }
+  /** A forwarded report: Flag from the instance actor to the reported account's server. */
+  | { kind: "flag"; reportId: string }
+  /** A local account's choices in a remote poll, one Create{Note} per choice to the poll's author. */
+  | { kind: "pollVote"; voteIds: string[] }
+  /** New counts of a local poll, for followers and remote voters. */
+  | { kind: "updatePoll"; statusId: string };
 
 /** Enough of a deleted status to address its Delete to the same audience. */
 export type StatusSnapshot = {
@@ -36,13 +44,16 @@ export type JobPayloads = {
   "federate": Outbound;
   "timeline.fanout": { statusId: string };
   "account.refresh": { uri: string };
+  /** A suspended local account's grace period is over: its data goes, unless it was unsuspended meanwhile. */
+  "account.purge": { accountId: string; suspendedAt: string };
+  "status.publishScheduled": { scheduledStatusId: string };
 };
 
 export type JobName = keyof JobPayloads;
 
 export interface JobQueue {
-  /** With `dedupeKey`, a job still waiting under the same key is not queued twice. */
-  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string }): Promise<void>;
+  /** With `dedupeKey`, a job still waiting under the same key is not queued twice; `delayMs` runs it later. */
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string; delayMs?: number }): Promise<void>;
 }
 
 export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<void> };

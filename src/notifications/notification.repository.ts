@@ -1,7 +1,25 @@
 import type { Db } from "../db/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 
-export type NotificationType = "mention" | "status" | "reblog" | "follow" | "follow_request" | "favourite" | "update";
+/** Every Mastodon notification type Kith produces. */
+export const NOTIFICATION_TYPES = [
+  "mention",
+  "status",
+  "reblog",
+  "follow",
+  "follow_request",
+  "favourite",
+  "poll",
+  "update",
+  "admin.sign_up",
+  "admin.report",
+] as const;
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** Which notifications a page shows: Mastodon's types[], exclude_types[] and account_id. */
+export type NotificationQuery = { types?: string[]; excludeTypes?: string[]; fromAccountId?: bigint };
 
 export class NotificationRepository {
   private readonly db: Db;
@@ -11,28 +29,37 @@ export class NotificationRepository {
   }
 
   /** Redelivered activities hit the unique key and notify once. */
-  async create(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType; statusId?: bigint | null }) {
-    await this.db.notification.createMany({
-      data: [{ id: newId(), ...data, statusId: data.statusId ?? null }],
+  /** The new notification's id, or null when it already existed. */
+  async create(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType; statusId?: bigint | null }): Promise<bigint | null> {
+    const id = newId();
+    const { count } = await this.db.notification.createMany({
+      data: [{ id, ...data, statusId: data.statusId ?? null }],
       skipDuplicates: true,
     });
+    return count ? id : null;
   }
 
   deleteWhere(where: { accountId: bigint; fromAccountId: bigint; type: NotificationType }) {
     return this.db.notification.deleteMany({ where });
   }
 
-  page(accountId: bigint, range: IdRange, types?: string[], excludeTypes?: string[]) {
+  page(accountId: bigint, range: IdRange, query: NotificationQuery = {}) {
     return this.db.notification.findMany({
-      where: {
-        accountId,
-        id: idWhere(range),
-        ...(types?.length ? { type: { in: types } } : {}),
-        ...(excludeTypes?.length ? { NOT: { type: { in: excludeTypes } } } : {}),
-      },
+      where: { ...queryWhere(accountId, query), id: idWhere(range) },
       orderBy: { id: range.minId ? "asc" : "desc" },
       take: range.limit,
     });
+  }
+
+  /** Notifications newer than the read marker, counted up to `limit` (Mastodon caps the badge). */
+  async countAfter(accountId: bigint, afterId: bigint | null, limit: number, query: NotificationQuery = {}) {
+    const rows = await this.db.notification.findMany({
+      where: { ...queryWhere(accountId, query), ...(afterId !== null ? { id: { gt: afterId } } : {}) },
+      select: { id: true },
+      orderBy: { id: "desc" },
+      take: limit,
+    });
+    return rows.length;
   }
 
   find(accountId: bigint, id: bigint) {
@@ -43,9 +70,40 @@ export class NotificationRepository {
     return this.db.notification.deleteMany({ where: { id, accountId } });
   }
 
+  /** The notifications of one group (same type and status, within a time window), newest first. */
+  inGroup(accountId: bigint, group: GroupWhere) {
+    return this.db.notification.findMany({ where: groupWhere(accountId, group), orderBy: { id: "desc" }, take: 200 });
+  }
+
+  dismissGroup(accountId: bigint, group: GroupWhere) {
+    return this.db.notification.deleteMany({ where: groupWhere(accountId, group) });
+  }
+
   clear(accountId: bigint) {
     return this.db.notification.deleteMany({ where: { accountId } });
   }
+
+  /** Local accounts that reblogged a status: who hears of its edits. */
+  localRebloggerIds(statusId: bigint) {
+    return this.db.status
+      .findMany({ where: { reblogOfId: statusId, account: { domain: null } }, select: { accountId: true } })
+      .then((rows) => rows.map((r) => r.accountId));
+  }
+}
+
+type GroupWhere = { type: string; statusId?: bigint; from: Date; until: Date };
+
+function groupWhere(accountId: bigint, g: GroupWhere): Prisma.NotificationWhereInput {
+  return { accountId, type: g.type, ...(g.statusId !== undefined ? { statusId: g.statusId } : {}), createdAt: { gte: g.from, lt: g.until } };
+}
+
+function queryWhere(accountId: bigint, query: NotificationQuery): Prisma.NotificationWhereInput {
+  return {
+    accountId,
+    ...(query.types?.length ? { type: { in: query.types } } : {}),
+    ...(query.excludeTypes?.length ? { NOT: { type: { in: query.excludeTypes } } } : {}),
+    ...(query.fromAccountId !== undefined ? { fromAccountId: query.fromAccountId } : {}),
+  };
 }
 
 /** Mastodon's pagination window: max_id and since_id exclusive, min_id pages forward. */

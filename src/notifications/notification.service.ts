@@ -1,36 +1,78 @@
-import type { IdRange, NotificationRepository, NotificationType } from "./notification.repository.ts";
+import type { IdRange, NotificationQuery, NotificationRepository, NotificationType } from "./notification.repository.ts";
 import { newestFirst } from "./notification.repository.ts";
+import { groupKeyOf, parseGroupKey } from "./group-key.ts";
+import { silentBus, type EventBus } from "../streaming/events.ts";
+
+/** Whether `accountId` has silenced notifications from `fromId` (a mute with notifications on, a block). */
+export type Silencer = (accountId: bigint, fromId: bigint) => Promise<boolean>;
 
 export class NotificationService {
   private readonly notifications: NotificationRepository;
+  private readonly silenced: Silencer;
+  /** Live updates (the streaming API); set by the core once the bus exists. */
+  events: EventBus = silentBus;
 
-  constructor(notifications: NotificationRepository) {
+  constructor(notifications: NotificationRepository, silenced: Silencer = async () => false) {
     this.notifications = notifications;
+    this.silenced = silenced;
   }
 
-  /** Only local accounts get notifications; nobody is notified of their own acts. */
+  /** Only local accounts get notifications; nobody is notified of their own acts, nor by those they silenced. */
   async notify(recipient: { id: bigint; domain: string | null }, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
     if (recipient.domain !== null || recipient.id === fromAccountId) return;
-    await this.notifications.create({ accountId: recipient.id, fromAccountId, type, statusId });
+    if (await this.silenced(recipient.id, fromAccountId)) return;
+    const id = await this.notifications.create({ accountId: recipient.id, fromAccountId, type, statusId });
+    if (id !== null) await this.events.publish({ type: "notification.created", accountId: recipient.id, notificationId: id });
+  }
+
+  /** A status was edited: the local accounts that reblogged it hear about it (Mastodon's `update`). */
+  async statusEdited(status: { id: bigint; accountId: bigint }) {
+    for (const accountId of await this.notifications.localRebloggerIds(status.id)) {
+      await this.notify({ id: accountId, domain: null }, status.accountId, "update", status.id);
+    }
   }
 
   withdraw(accountId: bigint, fromAccountId: bigint, type: NotificationType) {
     return this.notifications.deleteWhere({ accountId, fromAccountId, type });
   }
 
-  async list(accountId: bigint, range: IdRange, types?: string[], excludeTypes?: string[]) {
-    return newestFirst(await this.notifications.page(accountId, range, types, excludeTypes));
+  async list(accountId: bigint, range: IdRange, query: NotificationQuery = {}) {
+    return newestFirst(await this.notifications.page(accountId, range, query));
+  }
+
+  unreadCount(accountId: bigint, lastReadId: bigint | null, limit: number, query: NotificationQuery = {}) {
+    return this.notifications.countAfter(accountId, lastReadId, limit, query);
   }
 
   get(accountId: bigint, id: bigint) {
     return this.notifications.find(accountId, id);
   }
 
-  dismiss(accountId: bigint, id: bigint) {
-    return this.notifications.dismiss(accountId, id);
+  /** True if there was such a notification. */
+  async dismiss(accountId: bigint, id: bigint) {
+    return (await this.notifications.dismiss(accountId, id)).count > 0;
+  }
+
+  /** The notifications a group key names (v2 grouped notifications), newest first. */
+  async group(accountId: bigint, groupKey: string) {
+    const group = parseGroupKey(groupKey);
+    if (!group) return [];
+    if (group.id === undefined) return this.notifications.inGroup(accountId, group);
+    const one = await this.notifications.find(accountId, group.id);
+    return one ? [one] : [];
+  }
+
+  /** Dismisses every notification of a group; true if the key named any. */
+  async dismissGroup(accountId: bigint, groupKey: string) {
+    const group = parseGroupKey(groupKey);
+    if (!group) return false;
+    const removed = group.id !== undefined ? await this.notifications.dismiss(accountId, group.id) : await this.notifications.dismissGroup(accountId, group);
+    return removed.count > 0;
   }
 
   clear(accountId: bigint) {
     return this.notifications.clear(accountId);
   }
+
+  groupKey = groupKeyOf;
 }

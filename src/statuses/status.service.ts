@@ -4,15 +4,32 @@ import { forbidden, KithError, notFound, unprocessable } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { BlockRepository } from "../interactions/block.repository.ts";
 import type { JobQueue, StatusSnapshot } from "../jobs/jobs.ts";
+import type { MediaService } from "../media/media.service.ts";
+import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
+import { validatePoll, type PollData } from "../polls/poll.rules.ts";
 import type { LocalUrls } from "../urls.ts";
 import { extractHashtags, extractMentions, renderStatusHtml, type ResolvedMention } from "./content.ts";
+import { runOnce, type IdempotencyStore } from "./idempotency.ts";
 import { sanitizeRemoteHtml, stripHtml } from "./sanitize.ts";
-import type { StatusRepository, StatusView } from "./status.repository.ts";
-import type { NewStatus, RemoteStatusData } from "./status.types.ts";
+import type { EditSnapshot, StatusChanges, StatusRepository, StatusView } from "./status.repository.ts";
+import type { NewStatus, RemotePoll, RemoteStatusData, StatusEdits } from "./status.types.ts";
+import type { ThreadMuteRepository } from "./thread-mute.repository.ts";
 import { canSee } from "./visibility.ts";
+import { silentBus, type EventBus } from "../streaming/events.ts";
 
 export const MAX_CHARS = 500;
+
+/** The parts of the core a status needs beyond its own repository. */
+export type StatusDeps = {
+  media: MediaService;
+  threads: ThreadMuteRepository;
+  idempotency: IdempotencyStore;
+  pollMaxOptions: number;
+};
+
+/** A new local status, checked and ready to write. */
+type Prepared = { text: string; parent: StatusView | null; mediaIds: bigint[]; poll: PollData | null };
 
 export class StatusService {
   private readonly statuses: StatusRepository;
@@ -22,8 +39,11 @@ export class StatusService {
   private readonly jobs: JobQueue;
   private readonly urls: LocalUrls;
   private readonly isFollowing: (follower: bigint, target: bigint) => Promise<boolean>;
+  private readonly deps: StatusDeps;
+  /** Live updates (the streaming API); set by the core once the bus exists. */
+  events: EventBus = silentBus;
 
-  constructor(statuses: StatusRepository, accounts: AccountService, blocks: BlockRepository, notifications: NotificationService, jobs: JobQueue, urls: LocalUrls, isFollowing: (follower: bigint, target: bigint) => Promise<boolean>) {
+  constructor(statuses: StatusRepository, accounts: AccountService, blocks: BlockRepository, notifications: NotificationService, jobs: JobQueue, urls: LocalUrls, isFollowing: (follower: bigint, target: bigint) => Promise<boolean>, deps: StatusDeps) {
     this.statuses = statuses;
     this.accounts = accounts;
     this.blocks = blocks;
@@ -31,6 +51,7 @@ export class StatusService {
     this.jobs = jobs;
     this.urls = urls;
     this.isFollowing = isFollowing;
+    this.deps = deps;
   }
 
   /** A status the viewer may see, or 404 (never 403, so existence does not leak). */
@@ -57,15 +78,48 @@ export class StatusService {
     return canSee(status, viewerId, this.isFollowing);
   }
 
-  async create(author: Account, input: NewStatus): Promise<StatusView> {
+  /** The statuses among `ids` the viewer may see, in the order asked. */
+  async visibleAmong(ids: bigint[], viewerId: bigint | null): Promise<StatusView[]> {
+    const rows = new Map((await this.statuses.findByIds(ids)).map((s) => [s.id, s]));
+    const out: StatusView[] = [];
+    for (const id of ids) {
+      const s = rows.get(id);
+      if (s && (await canSee(s, viewerId, this.isFollowing)) && (!s.reblogOf || (await canSee(s.reblogOf as StatusView, viewerId, this.isFollowing)))) out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Posts a status now. With an idempotency key, a repeat within the hour
+   * returns the status the first request made instead of posting twice.
+   */
+  async create(author: Account, input: NewStatus, options: { idempotencyKey?: string } = {}): Promise<StatusView> {
+    if (!options.idempotencyKey) return this.createNow(author, input);
+    const { result } = await runOnce(this.deps.idempotency, author.id, `status:${options.idempotencyKey}`, async () => String((await this.createNow(author, input)).id));
+    const status = await this.statuses.findById(BigInt(result));
+    if (!status) throw notFound("Record");
+    return status;
+  }
+
+  /** Checks everything a new status needs (text, reply target, media, poll) without writing anything. */
+  async prepare(author: Account, input: NewStatus): Promise<Prepared> {
     const text = input.text ?? "";
-    validateText(text);
+    const mediaIds = [...new Set(input.mediaIds ?? [])];
+    validateText(text, mediaIds.length > 0);
+    if (mediaIds.length && input.poll) throw unprocessable("Validation failed: A status cannot have both media and a poll");
     let parent: StatusView | null = null;
     if (input.inReplyToId) {
       parent = await this.statuses.findById(input.inReplyToId);
       if (!parent || !(await canSee(parent, author.id, this.isFollowing))) throw notFound("Record");
       if (await this.blocks.eitherBlocks(author.id, parent.accountId)) throw forbidden("You cannot reply to this status");
     }
+    if (mediaIds.length) await this.deps.media.attachable(author, mediaIds);
+    const poll = input.poll ? validatePoll(input.poll, this.deps.pollMaxOptions) : null;
+    return { text, parent, mediaIds, poll };
+  }
+
+  private async createNow(author: Account, input: NewStatus): Promise<StatusView> {
+    const { text, parent, mediaIds, poll } = await this.prepare(author, input);
     const { content, mentions, tags } = await this.compose(text);
     const id = newId();
     const visibility = input.visibility ?? "public";
@@ -91,6 +145,7 @@ export class StatusService {
       },
       mentionIds,
       tags,
+      { mediaIds, poll: poll ?? undefined, conversationId: parent?.conversationId ?? null },
     );
     if (!status) throw new KithError(500, "Could not save the status");
     await this.afterInsert(status);
@@ -98,11 +153,26 @@ export class StatusService {
     return status;
   }
 
-  async edit(author: Account, id: bigint, input: Partial<Pick<NewStatus, "text" | "spoilerText" | "sensitive" | "language">>) {
+  /** Edits a local status; the version it replaces is kept in its history. */
+  async edit(author: Account, id: bigint, input: StatusEdits): Promise<StatusView> {
     const existing = await this.statuses.findById(id);
     if (!existing || existing.accountId !== author.id || existing.reblogOfId) throw notFound("Record");
+    const mediaIds = input.mediaIds ? [...new Set(input.mediaIds)] : existing.media.map((m) => m.id);
     const text = input.text ?? existing.text ?? "";
-    validateText(text);
+    validateText(text, mediaIds.length > 0);
+    const keepsPoll = input.poll === undefined && existing.poll !== null;
+    if (mediaIds.length && (input.poll || keepsPoll)) throw unprocessable("Validation failed: A status cannot have both media and a poll");
+    if (input.mediaIds) await this.deps.media.attachable(author, mediaIds, existing.id);
+    const mediaChanges = (input.mediaAttributes ?? []).map((m) => ({ id: m.id, ...this.deps.media.changesFor(m) }));
+    let poll: StatusChanges["poll"];
+    if (input.poll === null) poll = existing.poll ? null : undefined;
+    else if (input.poll) {
+      const set = validatePoll(input.poll, this.deps.pollMaxOptions);
+      const old = existing.poll;
+      // Votes stand while the question does; new options or a new kind of poll void them.
+      const same = old !== null && sameOptions(old.options, set.options) && old.multiple === set.multiple;
+      poll = { set: same ? { ...set, votes: old.votes, votersCount: old.votersCount } : set, resetVotes: !same };
+    }
     const { content, mentions, tags } = await this.compose(text);
     const spoilerText = input.spoilerText ?? existing.spoilerText;
     const mentionIds = mentions.map((m) => m.accountId);
@@ -121,18 +191,39 @@ export class StatusService {
       },
       mentionIds,
       tags,
+      { previous: snapshotForHistory(existing), mediaIds: input.mediaIds ? mediaIds : undefined, mediaChanges, poll },
     );
+    await this.notifications.statusEdited(status!);
+    await this.events.publish({ type: "status.edited", status: status! });
     await this.jobs.enqueue("federate", { kind: "updateStatus", statusId: String(id) });
     return status!;
   }
 
+  /** Deletes a local status; its media are detached, not deleted, so a redraft can reuse them. */
   async delete(author: Account, id: bigint): Promise<StatusView> {
     const existing = await this.statuses.findById(id);
     if (!existing || existing.accountId !== author.id || existing.reblogOfId) throw notFound("Record");
     const snapshot = snapshotOf(existing);
     await this.statuses.delete(id);
+    await this.events.publish({ type: "status.deleted", status: existing });
     await this.jobs.enqueue("federate", { kind: "deleteStatus", status: snapshot });
     return existing;
+  }
+
+  /** Every version of a status the viewer may see, oldest first, the current one last. */
+  async history(id: bigint, viewerId: bigint | null) {
+    const status = await this.getVisible(id, viewerId);
+    if (status.reblogOf) throw notFound("Record");
+    const earlier = await this.statuses.edits(status.id);
+    const current: EditSnapshot = { ...snapshotForHistory(status), createdAt: status.editedAt ?? status.createdAt };
+    return { status, versions: [...earlier, current] };
+  }
+
+  /** What the author typed, for the edit form. */
+  async source(author: Account, id: bigint) {
+    const status = await this.statuses.findById(id);
+    if (!status || status.accountId !== author.id || status.reblogOfId) throw notFound("Record");
+    return { id: status.id, text: status.text ?? stripHtml(status.content), spoilerText: status.spoilerText };
   }
 
   /** A Create{Note} from the note's own author, already verified by the federation door. */
@@ -163,30 +254,53 @@ export class StatusService {
       },
       mentioned.map((a) => a.id),
       data.tags.map((t) => t.toLowerCase()),
+      { poll: data.poll ? { ...remotePoll(data.poll), uri: data.uri } : undefined, conversationId: parent?.conversationId ?? null },
     );
     if (status) await this.afterInsert(status);
     return status ?? this.statuses.findByUri(data.uri);
   }
 
-  /** An Update{Note}: only its author may change it. */
+  /**
+   * An Update{Note} or Update{Question}: only its author may change it. A
+   * changed text, warning, media or question is an edit and keeps the old
+   * version; new poll counts alone are not.
+   */
   async updateRemote(author: Account, data: RemoteStatusData) {
     const existing = await this.statuses.findByUri(data.uri);
     if (!existing) return this.storeRemote(author, data);
     if (existing.accountId !== author.id) throw forbidden("Only the author may edit a status");
     const mentioned = data.mentionUris.length ? await this.accountsByUris(data.mentionUris) : [];
-    return this.statuses.update(
+    const content = sanitizeRemoteHtml(data.content);
+    const spoilerText = stripHtml(data.spoilerText);
+    const pollOptions = data.poll?.options ?? [];
+    const edited =
+      content !== existing.content ||
+      spoilerText !== existing.spoilerText ||
+      data.sensitive !== existing.sensitive ||
+      JSON.stringify(data.attachments) !== JSON.stringify(existing.attachments) ||
+      !sameOptions(pollOptions, existing.poll?.options ?? []);
+    let poll: StatusChanges["poll"];
+    if (data.poll) {
+      const set = remotePoll(data.poll);
+      poll = { set: { ...set, uri: data.uri }, resetVotes: !sameOptions(set.options, existing.poll?.options ?? []) || set.multiple !== existing.poll?.multiple };
+    } else if (existing.poll) poll = null;
+    const status = await this.statuses.update(
       existing.id,
       {
-        content: sanitizeRemoteHtml(data.content),
-        spoilerText: stripHtml(data.spoilerText),
+        content,
+        spoilerText,
         sensitive: data.sensitive,
         language: data.language,
         attachments: data.attachments,
-        editedAt: data.updated ?? new Date(),
+        ...(edited ? { editedAt: data.updated ?? new Date() } : {}),
       },
       mentioned.map((a) => a.id),
       data.tags.map((t) => t.toLowerCase()),
+      { previous: edited ? snapshotForHistory(existing) : undefined, poll },
     );
+    if (edited && status) await this.notifications.statusEdited(status);
+    if (edited && status) await this.events.publish({ type: "status.edited", status });
+    return status;
   }
 
   /** A Delete of a remote status; the sender must be its author. */
@@ -194,6 +308,7 @@ export class StatusService {
     const existing = await this.statuses.findByUri(uri);
     if (!existing || existing.accountId !== actor.id) return;
     await this.statuses.delete(existing.id);
+    await this.events.publish({ type: "status.deleted", status: existing });
   }
 
   async reblog(account: Account, statusId: bigint): Promise<StatusView> {
@@ -230,6 +345,7 @@ export class StatusService {
     const reblog = await this.statuses.findReblog(account.id, originalId);
     if (reblog) {
       await this.statuses.delete(reblog.id);
+      await this.events.publish({ type: "status.deleted", status: reblog });
       await this.jobs.enqueue("federate", { kind: "undoAnnounce", reblog: snapshotOf(reblog), originalId: String(originalId) });
     }
     return (await this.statuses.findById(originalId))!;
@@ -252,15 +368,57 @@ export class StatusService {
 
   async receiveUndoAnnounce(actor: Account, announceUri: string) {
     const reblog = await this.statuses.findByUri(announceUri);
-    if (reblog && reblog.accountId === actor.id && reblog.reblogOfId) await this.statuses.delete(reblog.id);
+    if (!reblog || reblog.accountId !== actor.id || !reblog.reblogOfId) return;
+    await this.statuses.delete(reblog.id);
+    await this.events.publish({ type: "status.deleted", status: reblog });
   }
 
   context(id: bigint) {
     return this.statuses.ancestorsAndDescendants(id);
   }
 
+  /** Accounts that favourited a visible status, newest first; `cursor` is what Link pagination counts by. */
+  async favouritedBy(id: bigint, viewerId: bigint | null, range: IdRange) {
+    const status = await this.getVisible(id, viewerId);
+    const rows = newestFirst(await this.statuses.favouritedBy(status.id, idWhere(range), range.limit, range.minId !== undefined));
+    return rows.map((r) => ({ cursor: r.id, account: r.account }));
+  }
+
+  async rebloggedBy(id: bigint, viewerId: bigint | null, range: IdRange) {
+    const status = await this.getVisible(id, viewerId);
+    const rows = newestFirst(await this.statuses.rebloggedBy(status.id, idWhere(range), range.limit, range.minId !== undefined));
+    return rows.map((r) => ({ cursor: r.id, account: r.account }));
+  }
+
+  /** Mutes the thread of a visible status for the account: no more notifications from it. */
+  async muteThread(account: Account, id: bigint): Promise<StatusView> {
+    const status = await this.getVisible(id, account.id);
+    await this.deps.threads.mute(account.id, await this.deps.threads.threadOf(status));
+    return (await this.statuses.findById(status.id))!;
+  }
+
+  async unmuteThread(account: Account, id: bigint): Promise<StatusView> {
+    const status = await this.getVisible(id, account.id);
+    if (status.conversationId !== null) await this.deps.threads.unmute(account.id, status.conversationId);
+    return status;
+  }
+
+  /** For the notifications door: whether the account muted the thread a status belongs to. */
+  async isThreadMuted(accountId: bigint, statusId: bigint): Promise<boolean> {
+    const status = await this.statuses.findById(statusId);
+    return status ? this.deps.threads.isMuted(accountId, status.conversationId) : false;
+  }
+
+  /** The threads among these the viewer muted (the serializer's `muted` flag). */
+  mutedThreadsAmong(accountId: bigint, conversationIds: bigint[]) {
+    return this.deps.threads.mutedAmong(accountId, conversationIds);
+  }
+
   private async afterInsert(status: StatusView) {
+    const localMentioned = status.mentions.filter((m) => m.account.domain === null).map((m) => m.accountId);
+    const muters = await this.deps.threads.mutersAmong(status.id, localMentioned);
     for (const m of status.mentions) {
+      if (muters.has(m.accountId)) continue;
       await this.notifications.notify(m.account, status.accountId, "mention", status.id);
     }
     await this.jobs.enqueue("timeline.fanout", { statusId: String(status.id) });
@@ -293,9 +451,31 @@ export class StatusService {
   }
 }
 
-function validateText(text: string) {
-  if (!text.trim()) throw unprocessable("Validation failed: Text can't be blank");
+/** Text is required unless media carry the post. */
+function validateText(text: string, hasMedia: boolean) {
+  if (!text.trim() && !hasMedia) throw unprocessable("Validation failed: Text can't be blank");
   if ([...text].length > MAX_CHARS) throw unprocessable(`Validation failed: Text character limit of ${MAX_CHARS} exceeded`);
+}
+
+const sameOptions = (a: string[], b: string[]) => a.length === b.length && a.every((o, i) => o === b[i]);
+
+/** A remote question's counts as stored; servers that do not count voters (Misskey) get the sum for single-choice polls. */
+function remotePoll(poll: RemotePoll): PollData {
+  const votes = poll.options.map((_, i) => Math.max(0, poll.votes[i] ?? 0));
+  const votersCount = poll.votersCount ?? (poll.multiple ? 0 : votes.reduce((a, b) => a + b, 0));
+  return { options: poll.options, votes, votersCount, multiple: poll.multiple, hideTotals: false, expiresAt: poll.expiresAt };
+}
+
+/** The version a status is about to leave behind. */
+function snapshotForHistory(status: StatusView): EditSnapshot {
+  return {
+    content: status.content,
+    spoilerText: status.spoilerText,
+    sensitive: status.sensitive,
+    mediaIds: status.media.map((m) => m.id),
+    pollOptions: status.poll?.options ?? [],
+    createdAt: status.editedAt ?? status.createdAt,
+  };
 }
 
 export function snapshotOf(status: { id: bigint; uri: string; accountId: bigint; visibility: StatusView["visibility"]; mentions: { accountId: bigint }[]; inReplyToAccountId: bigint | null; reblogOf?: { accountId: bigint } | null }): StatusSnapshot {

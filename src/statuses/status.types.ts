@@ -1,4 +1,5 @@
 import type { Visibility } from "../generated/prisma/enums.ts";
+import type { NewPoll } from "../polls/poll.rules.ts";
 
 export type { Visibility };
 
@@ -10,6 +11,17 @@ export type Attachment = {
   blurhash: string | null;
   width: number | null;
   height: number | null;
+  /** Mastodon's focal point, each axis from -1 to 1. */
+  focus?: { x: number; y: number } | null;
+};
+
+/** A remote poll (a Question) with the counts its server reported. */
+export type RemotePoll = {
+  options: string[];
+  votes: number[];
+  votersCount: number | null;
+  multiple: boolean;
+  expiresAt: Date | null;
 };
 
 /** A post as another server described it, already mapped from its wire format. */
@@ -25,6 +37,7 @@ export type RemoteStatusData = {
   mentionUris: string[];
   tags: string[];
   attachments: Attachment[];
+  poll?: RemotePoll | null;
   published: Date;
   updated: Date | null;
 };
@@ -36,4 +49,15 @@ export type NewStatus = {
   spoilerText?: string;
   sensitive?: boolean;
   language?: string | null;
+  /** Local media of the author, not yet posted (at most four). */
+  mediaIds?: bigint[];
+  /** Exclusive with media. */
+  poll?: NewPoll | null;
+};
+
+/** What an edit may change; absent fields stay as they are, `poll: null` removes the poll. */
+export type StatusEdits = Partial<Pick<NewStatus, "text" | "spoilerText" | "sensitive" | "language" | "mediaIds">> & {
+  poll?: NewPoll | null;
+  /** Alt text and focal points of media already attached (Mastodon's media_attributes). */
+  mediaAttributes?: { id: bigint; description?: string | null; focus?: string | null }[];
 };

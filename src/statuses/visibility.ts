@@ -9,6 +9,8 @@ export async function canSee(
   viewerId: bigint | null,
   isFollowing: (follower: bigint, target: bigint) => Promise<boolean>,
 ): Promise<boolean> {
+  // A suspended author's posts answer 404 to everyone while the data is kept.
+  if (status.account?.suspendedAt) return false;
   if (status.visibility === "public" || status.visibility === "unlisted") return true;
   if (viewerId === null) return false;
   if (status.accountId === viewerId) return true;

@@ -1,5 +1,17 @@
 import type { Db } from "../db/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { statusInclude } from "../statuses/status.repository.ts";
+
+type Range = { lt?: bigint; gt?: bigint } | undefined;
+
+/** Neither a post by a hidden account nor a reblog of one. */
+function notHidden(hidden: bigint[]): Prisma.StatusWhereInput {
+  if (!hidden.length) return {};
+  return { accountId: { notIn: hidden }, NOT: { reblogOf: { accountId: { in: hidden } } } };
+}
+
+// The read side of timelines: feeds written at fan-out time and read with one
+// index range scan each, plus the audience queries fan-out needs.
 
 export class TimelineRepository {
   private readonly db: Db;
@@ -13,21 +25,89 @@ export class TimelineRepository {
     await this.db.homeFeedEntry.createMany({ data: accountIds.map((accountId) => ({ accountId, statusId })), skipDuplicates: true });
   }
 
+  async addToListFeeds(statusId: bigint, listIds: bigint[]) {
+    if (!listIds.length) return;
+    await this.db.listFeedEntry.createMany({ data: listIds.map((listId) => ({ listId, statusId })), skipDuplicates: true });
+  }
+
   /** One index range scan on (accountId, statusId), then the statuses by primary key. */
-  async home(accountId: bigint, range: { lt?: bigint; gt?: bigint } | undefined, limit: number, ascending: boolean, hidden: bigint[]) {
+  async home(accountId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[]) {
     const entries = await this.db.homeFeedEntry.findMany({
-      where: {
-        accountId,
-        ...(range ? { statusId: range } : {}),
-        ...(hidden.length ? { status: { accountId: { notIn: hidden } } } : {}),
-      },
+      where: { accountId, ...(range ? { statusId: range } : {}), ...(hidden.length ? { status: notHidden(hidden) } : {}) },
       orderBy: { statusId: ascending ? "asc" : "desc" },
       take: limit,
       select: { statusId: true },
     });
-    if (!entries.length) return [];
-    const statuses = await this.db.status.findMany({ where: { id: { in: entries.map((e) => e.statusId) } }, include: statusInclude });
+    return this.statusesInOrder(entries.map((e) => e.statusId));
+  }
+
+  /** The same shape for a list: one range scan on ListFeedEntry's (listId, statusId) key. */
+  async list(listId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[]) {
+    const entries = await this.db.listFeedEntry.findMany({
+      where: { listId, ...(range ? { statusId: range } : {}) },
+      orderBy: { statusId: ascending ? "asc" : "desc" },
+      // List entries carry no foreign key, so hidden authors are dropped after the scan; ask for a little more.
+      take: hidden.length ? limit * 2 : limit,
+      select: { statusId: true },
+    });
+    const statuses = await this.statusesInOrder(entries.map((e) => e.statusId), hidden);
+    return statuses.slice(0, limit);
+  }
+
+  /** A page of the account's favourites, keyed by favourite id (Mastodon's Link pagination). */
+  async favourites(accountId: bigint, range: Range, limit: number, ascending: boolean) {
+    const rows = await this.db.favourite.findMany({
+      where: { accountId, ...(range ? { id: range } : {}) },
+      orderBy: { id: ascending ? "asc" : "desc" },
+      take: limit,
+      select: { id: true, statusId: true },
+    });
+    const statuses = new Map((await this.statusesInOrder(rows.map((r) => r.statusId))).map((s) => [s.id, s]));
+    return rows.flatMap((r) => (statuses.has(r.statusId) ? [{ id: r.id, status: statuses.get(r.statusId)! }] : []));
+  }
+
+  private async statusesInOrder(ids: bigint[], hidden: bigint[] = []) {
+    if (!ids.length) return [];
+    const statuses = await this.db.status.findMany({ where: { id: { in: ids }, ...notHidden(hidden) }, include: statusInclude });
     const byId = new Map(statuses.map((s) => [s.id, s]));
-    return entries.map((e) => byId.get(e.statusId)).filter((s) => s !== undefined);
+    return ids.map((id) => byId.get(id)).filter((s) => s !== undefined);
+  }
+
+  /**
+   * Who a new post of `authorId` reaches, in three queries: its local
+   * followers with their follow options, the followers who keep this author
+   * in an exclusive list (not in their home), and the lists it is a member of.
+   */
+  async audienceOf(authorId: bigint) {
+    const [followers, lists] = await Promise.all([
+      this.db.follow.findMany({
+        where: { followingId: authorId, state: "accepted", follower: { domain: null } },
+        select: { followerId: true, showReblogs: true, notify: true },
+      }),
+      this.db.listAccount.findMany({
+        where: { accountId: authorId },
+        select: { list: { select: { id: true, accountId: true, repliesPolicy: true, exclusive: true } } },
+      }),
+    ]);
+    return {
+      followers: followers.map((f) => ({ id: f.followerId, showReblogs: f.showReblogs, notify: f.notify })),
+      lists: lists.map((l) => ({ id: l.list.id, ownerId: l.list.accountId, repliesPolicy: l.list.repliesPolicy, exclusive: l.list.exclusive })),
+    };
+  }
+
+  /** Which of these accounts follow `targetId`. */
+  followersAmong(targetId: bigint, accountIds: bigint[]) {
+    if (!accountIds.length) return Promise.resolve(new Set<bigint>());
+    return this.db.follow
+      .findMany({ where: { followingId: targetId, followerId: { in: accountIds }, state: "accepted" }, select: { followerId: true } })
+      .then((rows) => new Set(rows.map((r) => r.followerId)));
+  }
+
+  /** Which of these lists have `accountId` as a member. */
+  listsWithMember(accountId: bigint, listIds: bigint[]) {
+    if (!listIds.length) return Promise.resolve(new Set<bigint>());
+    return this.db.listAccount
+      .findMany({ where: { accountId, listId: { in: listIds } }, select: { listId: true } })
+      .then((rows) => new Set(rows.map((r) => r.listId)));
   }
 }

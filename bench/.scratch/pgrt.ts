@@ -1,0 +1,17 @@
+import pg from "pg";
+import { Redis } from "ioredis";
+const c = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/postgres" });
+await c.connect();
+for (let i = 0; i < 500; i++) await c.query("SELECT 1");
+let cpu = process.cpuUsage(); let t0 = performance.now();
+const N = 5000;
+for (let i = 0; i < N; i++) await c.query("SELECT $1::int", [i]);
+let u = process.cpuUsage(cpu);
+console.log("pg query: wall us", ((performance.now() - t0) * 1000 / N).toFixed(1), "node cpu us", ((u.user + u.system) / N).toFixed(1), "sys us", (u.system / N).toFixed(1));
+const r = new Redis("redis://127.0.0.1:6379");
+for (let i = 0; i < 500; i++) await r.get("x");
+cpu = process.cpuUsage(); t0 = performance.now();
+for (let i = 0; i < N; i++) await r.get("x");
+u = process.cpuUsage(cpu);
+console.log("redis get: wall us", ((performance.now() - t0) * 1000 / N).toFixed(1), "node cpu us", ((u.user + u.system) / N).toFixed(1), "sys us", (u.system / N).toFixed(1));
+await c.end(); r.disconnect();

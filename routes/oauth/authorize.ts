@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Account } from "../../src/accounts/account.repository.ts";
+import { OOB } from "../../src/auth/application.service.ts";
+import { AuthorizationError, type AuthorizationRequest } from "../../src/auth/authorization.service.ts";
+import type { Core } from "../../src/core.ts";
+import { authorizePage, codePage, errorPage } from "./authorize.page.ts";
+import { readCookie, setCookie } from "./cookies.ts";
+
+// GET /oauth/authorize shows the app, the scopes it asks for and either the
+// signed-in user or a sign-in form; POST /oauth/authorize signs in and
+// approves (or denies) and sends the browser back to the app with a code.
+//
+// Forgery: the form carries a token signed by the server that binds the
+// request's parameters to a random nonce kept in a SameSite cookie. A page
+// on another site can neither read the token nor make the browser send the
+// cookie with its POST.
+
+const CSRF_COOKIE = "kith_csrf";
+const SESSION_COOKIE = "kith_session";
+const FORM_TTL_MS = 30 * 60 * 1000;
+const SESSION_TTL_S = 24 * 60 * 60;
+const PARAMS = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"] as const;
+
+type Params = Record<(typeof PARAMS)[number], string>;
+
+function paramsOf(source: unknown): Params {
+  const raw = (source ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(PARAMS.map((k) => [k, typeof raw[k] === "string" ? (raw[k] as string) : ""])) as Params;
+}
+
+const digest = (params: Params) => createHash("sha256").update(JSON.stringify(PARAMS.map((k) => params[k]))).digest("base64url");
+
+function sendPage(reply: FastifyReply, status: number, html: string) {
+  return reply
+    .status(status)
+    .header("cache-control", "no-store")
+    .header("x-frame-options", "DENY")
+    .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .header("referrer-policy", "no-referrer")
+    .type("text/html; charset=utf-8")
+    .send(html);
+}
+
+function redirectWith(reply: FastifyReply, uri: string, values: Record<string, string | null>) {
+  const url = new URL(uri);
+  for (const [k, v] of Object.entries(values)) if (v !== null) url.searchParams.set(k, v);
+  return reply.header("cache-control", "no-store").redirect(url.href, 303);
+}
+
+function sendError(reply: FastifyReply, error: AuthorizationError) {
+  if (error.redirectUri) return redirectWith(reply, error.redirectUri, { error: error.error, error_description: error.message, state: error.state });
+  return sendPage(reply, 400, errorPage("Authorization failed", `${error.message} (${error.error})`));
+}
+
+export function authorizeRoutes(app: FastifyInstance, core: Core) {
+  const origin = core.urls.origin;
+
+  async function sessionAccount(request: FastifyRequest): Promise<Account | null> {
+    const payload = await core.signer.verify("session", readCookie(request, SESSION_COOKIE));
+    if (!payload) return null;
+    const [id, username] = payload as [string, string];
+    return core.signIn.stillSignedIn(BigInt(id), username);
+  }
+
+  async function showForm(request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, params: Params, options: { account: Account | null; login?: string; error?: string; status?: number }) {
+    let nonce = readCookie(request, CSRF_COOKIE);
+    if (!nonce || !/^[\w-]{22,64}$/.test(nonce)) {
+      nonce = randomBytes(16).toString("base64url");
+      setCookie(reply, origin, CSRF_COOKIE, nonce);
+    }
+    const formToken = await core.signer.sign("authorize-form", [nonce, digest(params)], FORM_TTL_MS);
+    const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+    query.set("force_login", "true");
+    return sendPage(
+      reply,
+      options.status ?? 200,
+      authorizePage({
+        instance: core.config.domain,
+        appName: req.application.name,
+        appWebsite: req.application.website,
+        scopes: req.scopes,
+        username: options.account?.username ?? null,
+        login: options.login ?? "",
+        error: options.error ?? null,
+        hidden: { ...Object.fromEntries(Object.entries(params).filter(([, v]) => v)), form_token: formToken },
+        switchAccountUrl: `/oauth/authorize?${query}`,
+      }),
+    );
+  }
+
+  app.get("/oauth/authorize", async (request, reply) => {
+    const params = paramsOf(request.query);
+    let req: AuthorizationRequest;
+    try {
+      req = await core.authorization.validate(params);
+    } catch (error) {
+      if (error instanceof AuthorizationError) return sendError(reply, error);
+      throw error;
+    }
+    const forceLogin = ["true", "1"].includes(String((request.query as Record<string, unknown>).force_login ?? ""));
+    return showForm(request, reply, req, params, { account: forceLogin ? null : await sessionAccount(request) });
+  });
+
+  app.post("/oauth/authorize", async (request, reply) => {
+    const body = (request.body && typeof request.body === "object" && !Buffer.isBuffer(request.body) ? request.body : {}) as Record<string, unknown>;
+    const params = paramsOf(body);
+    const token = await core.signer.verify("authorize-form", typeof body.form_token === "string" ? body.form_token : undefined);
+    const nonce = readCookie(request, CSRF_COOKIE);
+    if (!token || !nonce || token[0] !== nonce || token[1] !== digest(params)) {
+      return sendPage(reply, 403, errorPage("Please try again", "This form has expired or was not sent from this server's page. Go back to the app and start signing in again."));
+    }
+
+    let req: AuthorizationRequest;
+    try {
+      req = await core.authorization.validate(params);
+    } catch (error) {
+      if (error instanceof AuthorizationError) return sendError(reply, error);
+      throw error;
+    }
+
+    if (body.decision !== "approve") {
+      return sendError(reply, new AuthorizationError("access_denied", "The user denied the request.", req.redirectUri, req.state));
+    }
+
+    let account: Account | null;
+    const login = typeof body.login === "string" ? body.login : null;
+    if (login !== null || typeof body.password === "string") {
+      const result = await core.signIn.signIn(login ?? "", typeof body.password === "string" ? body.password : "");
+      if (!result.ok) return showForm(request, reply, req, params, { account: null, login: login ?? "", error: result.message, status: 401 });
+      account = result.account;
+      const session = await core.signer.sign("session", [String(account.id), account.username], SESSION_TTL_S * 1000);
+      setCookie(reply, origin, SESSION_COOKIE, session, SESSION_TTL_S);
+    } else {
+      account = await sessionAccount(request);
+      if (!account) return showForm(request, reply, req, params, { account: null, error: "Please sign in.", status: 401 });
+    }
+
+    const code = await core.authorization.issueCode(req, account.id);
+    if (req.redirectUri !== OOB) return redirectWith(reply, req.redirectUri, { code, state: req.state });
+    return sendPage(reply, 200, codePage(req.application.name, code));
+  });
+}

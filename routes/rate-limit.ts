@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { isIPv6 } from "node:net";
+import type { RateLimit } from "../src/config.ts";
+import type { Core } from "../src/core.ts";
+import { principalOf } from "./auth.ts";
+
+// Mastodon's rate limits (its rack-attack throttles): fixed windows aligned to
+// the clock, counted in Redis so every web process shares them, several
+// throttles per request (the API limit plus, say, the media one), and the
+// X-RateLimit-* headers of the throttle closest to its limit.
+//
+// A hand-written counter rather than @fastify/rate-limit: that plugin applies
+// one limit per route, set where the route is declared, and keys it before the
+// token is known; Mastodon's throttles overlap, are keyed by account or IP, and
+// match requests by path across everyone's routes. One Lua call per request does it.
+
+type Key = "account" | "ip";
+
+type Rule = {
+  name: string;
+  limit: RateLimit | null;
+  /** Whose counter: the account (or the IP without one), or always the IP. */
+  by: Key | "accountOrIp";
+  matches(method: string, path: string): boolean;
+};
+
+const API = /^\/api\//;
+const STREAMING = /^\/api\/v1\/streaming(\/|$)/;
+
+export function rateLimitRules(limits: Core["config"]["rateLimits"]): Rule[] {
+  return [
+    // The streaming API is not counted, as on Mastodon (its own server there): reconnecting must not eat the budget.
+    { name: "api", limit: limits.api, by: "accountOrIp", matches: (_m, p) => API.test(p) && !STREAMING.test(p) },
+    { name: "media", limit: limits.media, by: "account", matches: (m, p) => m === "POST" && /^\/api\/v\d+\/media$/.test(p) },
+    {
+      name: "deletes",
+      limit: limits.deletes,
+      by: "account",
+      matches: (m, p) => (m === "DELETE" && /^\/api\/v1\/statuses\/\d+$/.test(p)) || (m === "POST" && /^\/api\/v1\/statuses\/\d+\/unreblog$/.test(p)),
+    },
+    { name: "sign_ups", limit: limits.signUps, by: "ip", matches: (m, p) => m === "POST" && p === "/api/v1/accounts" },
+  ];
+}
+
+/** Counts hits in fixed windows; returns each counter after this hit. */
+export interface RateCounter {
+  hit(counters: { key: string; windowSeconds: number }[]): Promise<number[]>;
+}
+
+const HIT = `
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = n
+end
+return counts`;
+
+export class RedisRateCounter implements RateCounter {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.redis = redis;
+    this.prefix = prefix ? `${prefix}:` : "";
+    if (!("kithRateHit" in redis)) redis.defineCommand("kithRateHit", { lua: HIT });
+  }
+
+  async hit(counters: { key: string; windowSeconds: number }[]): Promise<number[]> {
+    const run = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<number[]>>).kithRateHit!;
+    return run.call(this.redis, counters.length, ...counters.map((c) => `${this.prefix}ratelimit:${c.key}`), ...counters.map((c) => c.windowSeconds + 1));
+  }
+}
+
+/** IPv6 clients usually hold a whole /64, so that is what is counted (as Mastodon does). */
+export function throttledAddress(ip: string): string {
+  if (!isIPv6(ip) || ip.includes(".")) return ip.replace(/^::ffff:/i, "");
+  const [head = "", tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
+
+async function accountOf(core: Core, request: FastifyRequest): Promise<bigint | null> {
+  // A bad token is the route's to refuse (401); here it just means "count by IP".
+  const principal = await principalOf(core, request).catch(() => null);
+  return principal?.accountId ?? null;
+}
+
+type Outcome = { rule: Rule; count: number; resetAt: Date };
+
+function setHeaders(reply: FastifyReply, { rule, count, resetAt }: Outcome) {
+  reply.header("x-ratelimit-limit", String(rule.limit!.max));
+  reply.header("x-ratelimit-remaining", String(Math.max(0, rule.limit!.max - count)));
+  reply.header("x-ratelimit-reset", resetAt.toISOString());
+}
+
+export function registerRateLimits(app: FastifyInstance, core: Core, counter: RateCounter, now: () => number = Date.now) {
+  const rules = rateLimitRules(core.config.rateLimits).filter((r) => r.limit !== null);
+  if (!core.config.rateLimitsEnabled || !rules.length) return;
+
+  app.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?")[0]!.replace(/(.)\/+$/, "$1");
+    const matched = rules.filter((r) => r.matches(request.method, path));
+    if (!matched.length) return;
+    const accountId = matched.some((r) => r.by !== "ip") ? await accountOf(core, request) : null;
+    const ip = `ip:${throttledAddress(request.ip)}`;
+    const counted = matched.flatMap((rule) => {
+      const who = rule.by === "ip" ? ip : accountId !== null ? `account:${accountId}` : rule.by === "account" ? null : ip;
+      if (!who) return [];
+      const { max, windowSeconds } = rule.limit!;
+      const window = Math.floor(now() / 1000 / windowSeconds);
+      return [{ rule, key: `${rule.name}:${who}:${window}`, windowSeconds, resetAt: new Date((window + 1) * windowSeconds * 1000), max }];
+    });
+    if (!counted.length) return;
+    let counts: number[];
+    try {
+      counts = await counter.hit(counted);
+    } catch (err) {
+      // Redis trouble must not take the API down with it: let the request through.
+      request.log.warn({ err }, "rate limit counters unavailable");
+      return;
+    }
+    const outcomes: Outcome[] = counted.map((c, i) => ({ rule: c.rule, count: counts[i]!, resetAt: c.resetAt }));
+    const exceeded = outcomes.find((o) => o.count > o.rule.limit!.max);
+    const closest = exceeded ?? outcomes.reduce((a, b) => (b.rule.limit!.max - b.count < a.rule.limit!.max - a.count ? b : a));
+    setHeaders(reply, closest);
+    if (exceeded) {
+      reply.header("retry-after", String(Math.max(1, Math.ceil((exceeded.resetAt.getTime() - now()) / 1000))));
+      return reply.status(429).send({ error: "Too many requests" });
+    }
+  });
+}

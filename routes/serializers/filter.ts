@@ -1,0 +1,28 @@
+import type { FilterMatch } from "../../src/filters/filter.match.ts";
+import type { LoadedFilterRow } from "../../src/filters/filter.service.ts";
+
+// Mastodon's Filter, FilterKeyword, FilterStatus and FilterResult entities (API v2).
+
+export function serializeKeyword(k: { id: bigint; keyword: string; wholeWord: boolean }) {
+  return { id: String(k.id), keyword: k.keyword, whole_word: k.wholeWord };
+}
+
+export function serializeFilterStatus(s: { id: bigint; statusId: bigint }) {
+  return { id: String(s.id), status_id: String(s.statusId) };
+}
+
+export function serializeFilter(f: LoadedFilterRow) {
+  return {
+    id: String(f.id),
+    title: f.title,
+    context: f.context,
+    expires_at: f.expiresAt?.toISOString() ?? null,
+    filter_action: f.action,
+    keywords: f.keywords.map(serializeKeyword),
+    statuses: f.statuses.map(serializeFilterStatus),
+  };
+}
+
+export function serializeFilterResult(m: FilterMatch<LoadedFilterRow>) {
+  return { filter: serializeFilter(m.filter), keyword_matches: m.keywordMatches, status_matches: m.statusMatches };
+}

@@ -1,0 +1,36 @@
+import type { Db } from "../db/client.ts";
+import { newId } from "../ids.ts";
+import { statusInclude } from "../statuses/status.repository.ts";
+
+export class BookmarkRepository {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** Idempotent: bookmarking twice keeps the first bookmark. */
+  async add(accountId: bigint, statusId: bigint) {
+    await this.db.bookmark.createMany({ data: [{ id: newId(), accountId, statusId }], skipDuplicates: true });
+  }
+
+  async remove(accountId: bigint, statusId: bigint) {
+    await this.db.bookmark.deleteMany({ where: { accountId, statusId } });
+  }
+
+  /** Newest bookmark first, paged by bookmark id, each with its status. */
+  page(accountId: bigint, range: { lt?: bigint; gt?: bigint } | undefined, limit: number, ascending: boolean) {
+    return this.db.bookmark.findMany({
+      where: { accountId, ...(range ? { id: range } : {}) },
+      orderBy: { id: ascending ? "asc" : "desc" },
+      take: limit,
+      include: { status: { include: statusInclude } },
+    });
+  }
+
+  async bookmarkedAmong(accountId: bigint, statusIds: bigint[]): Promise<Set<bigint>> {
+    if (!statusIds.length) return new Set();
+    const rows = await this.db.bookmark.findMany({ where: { accountId, statusId: { in: statusIds } }, select: { statusId: true } });
+    return new Set(rows.map((r) => r.statusId));
+  }
+}

@@ -1,0 +1,52 @@
+import type { Db } from "../db/client.ts";
+import type { IdRange } from "../notifications/notification.repository.ts";
+import { idWhere } from "../notifications/notification.repository.ts";
+
+/** A mute counts until it expires; expired rows are ignored rather than swept. */
+const active = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+export class MuteRepository {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** Muting again updates the options, as on Mastodon. */
+  upsert(data: { id: bigint; accountId: bigint; targetId: bigint; notifications: boolean; expiresAt: Date | null }) {
+    return this.db.mute.upsert({
+      where: { accountId_targetId: { accountId: data.accountId, targetId: data.targetId } },
+      create: data,
+      update: { notifications: data.notifications, expiresAt: data.expiresAt },
+    });
+  }
+
+  remove(accountId: bigint, targetId: bigint) {
+    return this.db.mute.deleteMany({ where: { accountId, targetId } });
+  }
+
+  /** The accounts this account mutes now: hidden from its timelines. */
+  mutedIds(accountId: bigint, now = new Date()) {
+    return this.db.mute
+      .findMany({ where: { accountId, ...active(now) }, select: { targetId: true } })
+      .then((rows) => rows.map((r) => r.targetId));
+  }
+
+  among(accountId: bigint, targetIds: bigint[], now = new Date()) {
+    return this.db.mute.findMany({ where: { accountId, targetId: { in: targetIds }, ...active(now) } });
+  }
+
+  /** Whether a mute silences notifications from `fromId` to `accountId`. */
+  silences(accountId: bigint, fromId: bigint, now = new Date()) {
+    return this.db.mute.count({ where: { accountId, targetId: fromId, notifications: true, ...active(now) } }).then((n) => n > 0);
+  }
+
+  page(accountId: bigint, range: IdRange, now = new Date()) {
+    return this.db.mute.findMany({
+      where: { accountId, id: idWhere(range), ...active(now) },
+      orderBy: { id: range.minId !== undefined ? "asc" : "desc" },
+      take: range.limit,
+      include: { target: true },
+    });
+  }
+}
