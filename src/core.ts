@@ -55,6 +55,8 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   const reading = createTimelines(db, { config, accounts, follows, statuses, statusRepo, notifications, blockRepo });
   const live = createStreaming(db, { localFollowerIds: (id) => followRepo.localFollowerIds(id), statuses, hiddenFor: (id) => reading.mutes.hiddenFor(id) }, pubsub);
   for (const service of [statuses, notifications, reading.timelines, reading.filters]) service.events = live.events;
+  const moderation = createModeration(db, { policy: domainPolicy, accounts, notifications, settings, jobs, origin: urls.origin, isFollowing: (a, b) => followRepo.isFollowing(a, b) });
+  reading.search.searchable = moderation.searchable;
   return {
     config,
     urls,
@@ -76,7 +78,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
     instance: new InstanceRepository(db),
     settings,
     rules: new RuleService(new RuleRepository(db)),
-    moderation: createModeration(db, { policy: domainPolicy, accounts, notifications, settings, jobs, origin: urls.origin, isFollowing: (a, b) => followRepo.isFollowing(a, b) }),
+    moderation,
     resolver: null as StatusResolver | null,
   };
 }

@@ -14,7 +14,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/verify_credentials", async (request) => {
     const me = await requireUser(core, request, "read:accounts");
     const pending = await core.follows.pendingRequests(me.id, 40);
-    return serializeCredentialAccount(core, me, pending.length);
+    return serializeCredentialAccount(core, me, pending.length, await core.moderation.accounts.roleOf(me.id));
   });
 
   const profile = z.object({
@@ -36,7 +36,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
       discoverable: body.discoverable,
     });
     const pending = await core.follows.pendingRequests(me.id, 40);
-    return serializeCredentialAccount(core, updated, pending.length);
+    return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
   });
 
   app.get("/api/v1/accounts/lookup", async (request) => {

@@ -1,3 +1,4 @@
+import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
 import { requireScope } from "../../src/auth/token.service.ts";
 import type { Core } from "../../src/core.ts";
@@ -7,6 +8,14 @@ import { principalOf } from "../auth.ts";
 import { serializeToken } from "../oauth/token-entity.ts";
 
 export function registrationRoutes(app: FastifyInstance, core: Core) {
+  app.register(async (scope) => {
+    // masto.js signs up with multipart/form-data (Mastodon takes any form encoding): text fields only.
+    await scope.register(multipart, { attachFieldsToBody: "keyValues", limits: { files: 0, fields: 20, fieldSize: 10_000, parts: 20 } });
+    signUpRoute(scope, core);
+  });
+}
+
+function signUpRoute(app: FastifyInstance, core: Core) {
   // Any token with write:accounts may sign someone up, usually the app's own
   // client-credentials token (Mastodon's rule).
   app.post("/api/v1/accounts", async (request, reply) => {

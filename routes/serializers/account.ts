@@ -1,6 +1,8 @@
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { ProfileField } from "../../src/accounts/account.types.ts";
 import type { Core } from "../../src/core.ts";
+import type { Role } from "../../src/generated/prisma/enums.ts";
+import { permissionBits, ROLE_IDS, ROLE_NAMES } from "../../src/moderation/roles.ts";
 
 // Mastodon's Account entity. Wire names live here, not in the domain.
 
@@ -55,7 +57,12 @@ function midnight(d: Date): string {
   return day.toISOString();
 }
 
-export function serializeCredentialAccount(core: Core, a: Account, followRequests: number) {
+/** Mastodon's Role entity: apps show their moderation menus from its permission bits. */
+function roleEntity(role: Role) {
+  return { id: ROLE_IDS[role], name: ROLE_NAMES[role], permissions: permissionBits(role), color: "", highlighted: role !== "user" };
+}
+
+export function serializeCredentialAccount(core: Core, a: Account, followRequests: number, role: Role = "user") {
   const base = serializeAccount(core, a);
   return {
     ...base,
@@ -70,7 +77,7 @@ export function serializeCredentialAccount(core: Core, a: Account, followRequest
       discoverable: a.discoverable,
       indexable: a.discoverable,
     },
-    role: { id: "-99", name: "", permissions: "0", color: "", highlighted: false },
+    role: roleEntity(role),
   };
 }
 

@@ -74,8 +74,14 @@ export class SearchService {
       viewerId,
       { following: Boolean(query.following), exclude: [...exclude, ...found.map((a) => a.id)], limit: query.limit - found.length, offset: query.offset },
     );
-    return [...found, ...byIds(await this.accounts.findByIds(ids), ids)].slice(0, query.limit);
+    const ranked = [...found, ...byIds(await this.accounts.findByIds(ids), ids)].slice(0, query.limit);
+    // Silenced accounts are found only by their followers (moderation's rule).
+    const shown = await Promise.all(ranked.map((a) => this.searchable(a, viewerId)));
+    return ranked.filter((_, i) => shown[i]);
   }
+
+  /** Set by the composition root: moderation decides who may be found. */
+  searchable: (account: Account, viewerId: bigint | null) => Promise<boolean> = async (a) => !a.suspendedAt;
 
   private async searchStatuses(viewerId: bigint | null, query: SearchQuery, resolve: boolean, resolver: StatusResolver | null, exclude: bigint[]) {
     const q = query.q.trim();
