@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFixture } from "./helpers/fixtures.ts";
 import { startInProcess, type InProcess } from "./helpers/in-process.ts";
 
 // What other servers and Mastodon apps see first: discovery documents,
@@ -15,7 +15,7 @@ let privatePost: { id: string; uri: string };
 const AP = "application/activity+json";
 const get = (url: string, accept?: string, auth?: string) =>
   kith.app!.inject({ method: "GET", url, headers: { ...(accept ? { accept } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) } });
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../shared/fixtures/mastodon/${name}`, import.meta.url), "utf8"));
+const fixture = (name: string) => readFixture(`mastodon/${name}`);
 
 beforeAll(async () => {
   kith = await startInProcess("discovery");

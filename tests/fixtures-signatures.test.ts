@@ -9,13 +9,14 @@ import { actorToData } from "../federation/mapping/actor.ts";
 import { noteToData } from "../federation/mapping/note.ts";
 import { screenInboxPost } from "../federation/inbox/origin-guard.ts";
 import { toInstant } from "../src/temporal.ts";
+import { fixturesDir } from "./helpers/fixtures.ts";
 
 // The Misskey 2024.10.1 captures in /work/shared/fixtures, checked offline:
 // every signed request verifies with Fedify against the keys in the captured
 // actor documents, tampering breaks it, and every inbox body parses and maps
 // to what the domain expects. Nothing here touches the network.
 
-const DIR = process.env.KITH_FIXTURES_DIR ?? "/work/shared/fixtures/misskey-2024.10.1";
+const DIR = `${fixturesDir()}/misskey-2024.10.1`;
 
 type Capture = { file: string; method: string; path: string; headers: Record<string, string>; body: any };
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFixture } from "./helpers/fixtures.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcess, type InProcess } from "./helpers/in-process.ts";
 
@@ -9,7 +9,7 @@ let kith: InProcess;
 let token: string;
 let contactId: bigint;
 
-const fixture = (name: string) => JSON.parse(readFileSync(`/work/shared/fixtures/mastodon/${name}`, "utf8"));
+const fixture = (name: string) => readFixture(`mastodon/${name}`);
 const get = async (url: string, auth?: string) => {
   const res = await kith.app!.inject({ method: "GET", url, headers: auth ? { authorization: `Bearer ${auth}` } : {} });
   const isJson = String(res.headers["content-type"]).includes("json");

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFixture } from "./helpers/fixtures.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcess, type InProcess } from "./helpers/in-process.ts";
 import { RemoteServer, signPost, rawRequest, type Json, type RemoteActor } from "./helpers/remote-actor.ts";
@@ -30,7 +30,7 @@ async function control(label: string) {
 }
 
 const flag = (server: RemoteServer, actor: RemoteActor, objects: string[], content = "Please take a look at this user and their posts"): Json => ({
-  ...JSON.parse(readFileSync("/work/shared/fixtures/mastodon/ap-flag.json", "utf8")),
+  ...readFixture("mastodon/ap-flag.json"),
   id: server.uniqueId("/flags"),
   actor: actor.id,
   object: objects,
