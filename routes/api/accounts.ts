@@ -7,6 +7,7 @@ import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
 import { nestedBody } from "../nested-params.ts";
+import { withFormFields } from "../form-fields.ts";
 import { accountPageOf, accountSearchQuery, accountStatusesQuery, followOptions } from "./account-queries.ts";
 import { relationshipOf, relationshipsOf } from "./relationships.ts";
 
@@ -25,19 +26,22 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     discoverable: boolish.optional(),
   });
 
-  app.patch("/api/v1/accounts/update_credentials", async (request) => {
-    const me = await requireUser(core, request, "write:accounts");
-    const body = profile.parse(request.body ?? {});
-    const updated = await core.accounts.updateProfile(me.id, {
-      displayName: body.display_name,
-      note: body.note,
-      locked: body.locked,
-      bot: body.bot,
-      discoverable: body.discoverable,
-    });
-    const pending = await core.follows.pendingRequests(me.id, 40);
-    return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
-  });
+  // masto.js sends profile updates as multipart/form-data.
+  withFormFields(app, (scope) =>
+    scope.patch("/api/v1/accounts/update_credentials", async (request) => {
+      const me = await requireUser(core, request, "write:accounts");
+      const body = profile.parse(request.body ?? {});
+      const updated = await core.accounts.updateProfile(me.id, {
+        displayName: body.display_name,
+        note: body.note,
+        locked: body.locked,
+        bot: body.bot,
+        discoverable: body.discoverable,
+      });
+      const pending = await core.follows.pendingRequests(me.id, 40);
+      return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
+    }),
+  );
 
   app.get("/api/v1/accounts/lookup", async (request) => {
     const { acct } = z.object({ acct: z.string().min(1, "acct is required") }).parse(request.query);

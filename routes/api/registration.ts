@@ -1,18 +1,15 @@
-import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
 import { requireScope } from "../../src/auth/token.service.ts";
 import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
 import { RegistrationError } from "../../src/registration/registration.service.ts";
 import { principalOf } from "../auth.ts";
+import { withFormFields } from "../form-fields.ts";
 import { serializeToken } from "../oauth/token-entity.ts";
 
 export function registrationRoutes(app: FastifyInstance, core: Core) {
-  app.register(async (scope) => {
-    // masto.js signs up with multipart/form-data (Mastodon takes any form encoding): text fields only.
-    await scope.register(multipart, { attachFieldsToBody: "keyValues", limits: { files: 0, fields: 20, fieldSize: 10_000, parts: 20 } });
-    signUpRoute(scope, core);
-  });
+  // masto.js signs up with multipart/form-data.
+  withFormFields(app, (scope) => signUpRoute(scope, core));
 }
 
 function signUpRoute(app: FastifyInstance, core: Core) {
