@@ -1,15 +1,9 @@
 import { mark, perItem } from "./lib/counters.ts";
 import { signingRates, type SigningRates } from "./lib/limits.ts";
 import { startProfile, stopProfile } from "./lib/profiler.ts";
-import { DeliveryRig, type PostResult } from "./lib/rig.ts";
+import { DeliveryRig, medianCpu, type PostResult } from "./lib/rig.ts";
 import { loopbackHost } from "./lib/sink.ts";
 import { median, round, type Figure } from "./lib/stats.ts";
-
-/** Per-delivery CPU (ms) by process, median over runs. */
-export function medianCpu(results: PostResult[]) {
-  const keys = Object.keys(results[0]!.cpu) as (keyof PostResult["cpu"])[];
-  return Object.fromEntries(keys.map((k) => [k, round(median(results.map((r) => r.cpu[k])), 3)]));
-}
 
 // Signed deliveries per second, end to end, through Kith's real path:
 // core.statuses.create → kith-jobs "federate" → Fedify sendActivity → fan-out
@@ -24,7 +18,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const hosts = Array.from({ length: n }, (_, i) => loopbackHost(1, i));
   let limits: SigningRates | null = null;
   const rig = await DeliveryRig.start("delivery", hosts, async () => {
-    limits = await signingRates(quick ? 700 : 1500, 3);
+    limits = await signingRates(quick ? 400 : 1500, 3);
   });
   try {
     const alice = await rig.account("alice");

@@ -1,8 +1,7 @@
 import { startProfile, stopProfile } from "./lib/profiler.ts";
-import { DeliveryRig, type PostResult } from "./lib/rig.ts";
+import { DeliveryRig, medianCpu, type PostResult } from "./lib/rig.ts";
 import { loopbackHost } from "./lib/sink.ts";
 import { median, round, type Figure } from "./lib/stats.ts";
-import { medianCpu } from "./delivery.ts";
 import { bareSignedPosts } from "./lib/bare-posts.ts";
 
 // Fan-out: one public post from an account with 10,000 remote followers on

@@ -32,7 +32,7 @@ const MIX = { create: 0.6, like: 0.3, follow: 0.1 };
 
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const runs = quick ? 3 : 5;
-  const perRun = quick ? 1500 : 5000;
+  const perRun = quick ? 1200 : 5000;
   const concurrency = 64;
   const actorHosts = Array.from({ length: quick ? 4 : 10 }, (_, i) => loopbackHost(5, i));
   const actorsPerHost = 5;
@@ -118,7 +118,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const queued = (await watch.counts())["fedify-inbox"]!;
 
     // 3. Processed/s, ROLE=worker, bounded in time.
-    const bound = quick ? 10_000 : 90_000;
+    const bound = quick ? 8_000 : 90_000;
     const chunk = quick ? 250 : 1000;
     kith = await startBenchKith({ sandbox: box, port, role: "worker" });
     const cpu = process.cpuUsage();

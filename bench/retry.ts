@@ -1,8 +1,7 @@
 import { startProfile, stopProfile } from "./lib/profiler.ts";
-import { DeliveryRig, type PostResult } from "./lib/rig.ts";
+import { DeliveryRig, medianCpu, type PostResult } from "./lib/rig.ts";
 import { loopbackHost } from "./lib/sink.ts";
 import { median, round, type Figure } from "./lib/stats.ts";
-import { medianCpu } from "./delivery.ts";
 
 // Retry load: 1,000 shared inboxes (--quick: 500) of which 100 (50) are dead — connection refused
 // (loopback addresses nothing listens on) — interleaved among the 900 live

@@ -96,7 +96,7 @@ async function waitForQuiet(maxWaitMs: number): Promise<{ busyCores: number; wai
 }
 
 async function runChild(name: string): Promise<{ figures?: Figure[]; error?: string; seconds: number }> {
-  quiet[name] = await waitForQuiet(quick ? 3_000 : 60_000);
+  quiet[name] = await waitForQuiet(quick ? 1_500 : 60_000);
   const t0 = Date.now();
   // The load averages before each measurement: others' work on the machine shows here.
   loads[name] = loadavg().map((l) => Math.round(l * 100) / 100);

@@ -9,6 +9,7 @@ import { RpcChild } from "./lib/rpc.ts";
 import { percentile, round, type Figure } from "./lib/stats.ts";
 import { seedTimelines } from "./lib/timeline-seed.ts";
 import { mark, perItem } from "./lib/counters.ts";
+import { CpuMeter } from "./lib/cpu.ts";
 
 // Timelines: GET /api/v1/timelines/home and /api/v1/timelines/public through
 // the Mastodon API with bearer tokens from core.tokens.issue, one request at a
@@ -22,13 +23,14 @@ const READERS = 50;
 
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const size = quick ? { accounts: 1_000, posts: 100_000, follows: 10 } : { accounts: 10_000, posts: 1_000_000, follows: 10 };
-  const requests = quick ? 400 : 3000;
+  const requests = quick ? 300 : 3000;
   const warm = quick ? 100 : 500;
   const box = await sandbox("timelines");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const loadgen = new RpcChild(fileURLToPath(new URL("./lib/loadgen-process.ts", import.meta.url)));
   let kith: Kith | null = null;
+  const meter = new CpuMeter(null, [loadgen.pid]);
   try {
     const t0 = now();
     const seedLog = await withPg(box.name, (c) => seedTimelines(c, origin, size));
@@ -50,14 +52,16 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
       await loadgen.call("get", { url, headers, count: warm, concurrency: 1, timeoutMs: 60_000 });
       const counted = mark();
       const cpu = process.cpuUsage();
+      const cpu0 = await meter.mark();
       await startProfile();
       const res = await loadgen.call("get", { url, headers, count: requests, concurrency: 1, timeoutMs: 300_000 }, 320_000);
       await stopProfile(`timelines-${label}`);
       const used = process.cpuUsage(cpu);
+      const cpuPerRequest = CpuMeter.per(cpu0, await meter.mark(), requests);
       const kithCpuMsPerRequest = (used.user + used.system) / 1000 / requests;
       const bad = Object.entries(res.statuses as Record<string, number>).filter(([s]) => s !== "200");
       if (bad.length) throw new Error(`${path}: ${JSON.stringify(res.statuses)}`);
-      return { latencies: res.latencies as number[], body, counts: perItem(counted, requests), kithCpuMsPerRequest };
+      return { latencies: res.latencies as number[], body, counts: perItem(counted, requests), kithCpuMsPerRequest, cpuPerRequest };
     };
     const home = await measure("/api/v1/timelines/home", "home");
     const pub = await measure("/api/v1/timelines/public", "public");
@@ -115,6 +119,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
         meanMs: round(r.latencies.reduce((a, b) => a + b, 0) / r.latencies.length, 2),
         maxMs: round(Math.max(...r.latencies), 1),
         kithCpuMsPerRequest: round(r.kithCpuMsPerRequest, 2),
+        cpuMsPerRequest: r.cpuPerRequest,
         counts: r.counts,
       };
       return [

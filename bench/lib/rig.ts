@@ -6,6 +6,7 @@ import { freePort, now, REDIS, sandbox, startBenchKith, withPg, type Sandbox } f
 import { QueueWatch } from "./queues.ts";
 import { seedRemoteFollowers } from "./seed.ts";
 import { Sink, type Receipts } from "./sink.ts";
+import { median, round } from "./stats.ts";
 
 // Kith in this process (ROLE=all, as `kith serve` runs it), a sink in a child
 // process, and the steps every delivery measurement takes: local accounts,
@@ -123,4 +124,10 @@ export class DeliveryRig {
     await this.sink.close();
     await this.box.drop();
   }
+}
+
+/** Per-delivery CPU (ms) by process, median over runs. */
+export function medianCpu(results: PostResult[]) {
+  const keys = Object.keys(results[0]!.cpu) as (keyof PostResult["cpu"])[];
+  return Object.fromEntries(keys.map((k) => [k, round(median(results.map((r) => r.cpu[k])), 3)]));
 }
