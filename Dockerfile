@@ -36,7 +36,8 @@ RUN npm install \
 FROM base AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    NODE_OPTIONS=--max-semi-space-size=16
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=build /app/src/generated ./src/generated

@@ -37,13 +37,16 @@ async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity
 
 /** Remote followers plus remote mentioned accounts, as the status's visibility allows. */
 async function audience(ctx: Ctx, snapshot: Pick<StatusSnapshot, "accountId" | "visibility" | "mentionIds">): Promise<Recipient[]> {
-  const mentioned = (await ctx.data.accounts.findByIds(snapshot.mentionIds.map(BigInt))).filter((a) => a.domain !== null);
-  const out = mentioned.map(recipientOf);
-  if (snapshot.visibility !== "direct") {
-    const followers = await ctx.data.accountRepo.followerInboxes(BigInt(snapshot.accountId));
-    out.push(...followers.map(recipientOf));
+  const accounts: Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">[] = (await ctx.data.accounts.findByIds(snapshot.mentionIds.map(BigInt))).filter((a) => a.domain !== null);
+  if (snapshot.visibility !== "direct") accounts.push(...(await ctx.data.accountRepo.followerInboxes(BigInt(snapshot.accountId))));
+  // Deliveries go to shared inboxes, so one recipient per inbox is enough:
+  // 10,000 followers on 1,000 servers become 1,000 recipients (and URLs), not 10,000.
+  const byInbox = new Map<string, Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">>();
+  for (const a of accounts) {
+    const key = a.sharedInboxUrl ?? a.inboxUrl ?? a.uri;
+    if (!byInbox.has(key)) byInbox.set(key, a);
   }
-  return out;
+  return [...byInbox.values()].map(recipientOf);
 }
 
 export async function federate(ctx: Ctx, event: Outbound): Promise<void> {

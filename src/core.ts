@@ -51,6 +51,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   accounts.domainGate = domainPolicy;
   const accountsIn = (tx: Db) => new AccountService(new AccountRepository(tx), urls, config.domain, jobs);
   const statusDeps = createStatusDeps(db, config, redis);
+  accounts.images = statusDeps.media;
   const statuses = new StatusService(statusRepo, accounts, blockRepo, notifications, jobs, urls, (a, b) => followRepo.isFollowing(a, b), statusDeps);
   const reading = createTimelines(db, { config, accounts, follows, statuses, statusRepo, notifications, blockRepo });
   const live = createStreaming(db, { localFollowerIds: (id) => followRepo.localFollowerIds(id), statuses, hiddenFor: (id) => reading.mutes.hiddenFor(id) }, pubsub);

@@ -127,10 +127,16 @@ describe("masto.js", () => {
     const updated = await alice.v1.accounts.updateCredentials({ displayName: "Alice via masto.js", note: "Testing Kith" });
     expect(updated.displayName).toBe("Alice via masto.js");
     expect(updated.source?.note).toBe("Testing Kith");
-    // Refusals come back as 422s, and change nothing: an overlong name, a file (Kith takes no avatars yet).
+    // Refusals come back as 422s, and change nothing: an overlong name, a file that is not an image.
     await expect(alice.v1.accounts.updateCredentials({ displayName: "x".repeat(31), note: "changed" })).rejects.toMatchObject({ statusCode: 422 });
-    await expect(alice.v1.accounts.updateCredentials({ note: "changed", avatar: pngBlob() })).rejects.toMatchObject({ statusCode: 422, message: expect.stringContaining("avatar") });
+    await expect(alice.v1.accounts.updateCredentials({ note: "changed", avatar: new Blob(["not an image"], { type: "image/png" }) })).rejects.toMatchObject({ statusCode: 422 });
     expect(await alice.v1.accounts.verifyCredentials()).toMatchObject({ displayName: "Alice via masto.js", source: { note: "Testing Kith" } });
+    // An avatar file and profile fields, as masto.js sends them.
+    const withAvatar = await alice.v1.accounts.updateCredentials({ avatar: pngBlob(), fieldsAttributes: [{ name: "Site", value: "https://alice.example/" }] });
+    expect(withAvatar.avatar).toMatch(/\/system\/media\/[a-f0-9]{32}\.png$/);
+    expect(withAvatar.fields).toEqual([{ name: "Site", value: expect.stringContaining('href="https://alice.example/"'), verifiedAt: null }]);
+    expect(withAvatar.source?.fields).toEqual([{ name: "Site", value: "https://alice.example/", verifiedAt: null }]);
+    expect((await fetch(withAvatar.avatar)).headers.get("content-type")).toBe("image/png");
   });
 
   it("uploads an image, posts it with alt text and hears the post on the user stream", async () => {

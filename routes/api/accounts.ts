@@ -6,7 +6,8 @@ import { optionalUser, requireUser } from "../auth.ts";
 import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
-import { nestedBody } from "../nested-params.ts";
+import { asArray, nestedBody } from "../nested-params.ts";
+import { MAX_PROFILE_FIELDS } from "../../src/accounts/account.service.ts";
 import { withFormFields } from "../form-fields.ts";
 import { accountPageOf, accountSearchQuery, accountStatusesQuery, followOptions } from "./account-queries.ts";
 import { relationshipOf, relationshipsOf } from "./relationships.ts";
@@ -18,29 +19,51 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     return serializeCredentialAccount(core, me, pending.length, await core.moderation.accounts.roleOf(me.id));
   });
 
+  // An image file, or "" to remove it (Mastodon's `avatar=` with nothing).
+  const image = z.union([z.instanceof(Buffer), z.literal("").transform(() => null)], { error: "must be an image file, or empty to remove it" });
+  const field = z.object({ name: z.string().default(""), value: z.string().default("") });
   const profile = z.object({
     display_name: z.string().max(30, "display_name is limited to 30 characters").optional(),
     note: z.string().max(500, "note is limited to 500 characters").optional(),
     locked: boolish.optional(),
     bot: boolish.optional(),
     discoverable: boolish.optional(),
+    // Kith keeps one flag for search and discovery; indexable is taken and shown as discoverable.
+    indexable: boolish.optional(),
+    avatar: image.optional(),
+    header: image.optional(),
+    fields_attributes: z.preprocess(asArray, z.array(field).max(MAX_PROFILE_FIELDS, `fields_attributes is limited to ${MAX_PROFILE_FIELDS} fields`)).optional(),
+    // Posting defaults have no column yet: checked, then shown as the defaults.
+    source: z
+      .object({
+        privacy: z.enum(["public", "unlisted", "private", "direct"]).optional(),
+        sensitive: boolish.optional(),
+        language: z.string().regex(/^[a-z]{2,3}$/i, "source[language] must be an ISO 639 code").or(z.literal("")).optional(),
+      })
+      .optional(),
   });
 
-  // masto.js sends profile updates as multipart/form-data.
-  withFormFields(app, (scope) =>
-    scope.patch("/api/v1/accounts/update_credentials", async (request) => {
-      const me = await requireUser(core, request, "write:accounts");
-      const body = profile.parse(request.body ?? {});
-      const updated = await core.accounts.updateProfile(me.id, {
-        displayName: body.display_name,
-        note: body.note,
-        locked: body.locked,
-        bot: body.bot,
-        discoverable: body.discoverable,
-      });
-      const pending = await core.follows.pendingRequests(me.id, 40);
-      return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
-    }),
+  // masto.js sends profile updates as multipart/form-data, with the avatar and header as files.
+  withFormFields(
+    app,
+    (scope) =>
+      scope.patch("/api/v1/accounts/update_credentials", async (request) => {
+        const me = await requireUser(core, request, "write:accounts");
+        const body = profile.parse(nestedBody(request));
+        const updated = await core.accounts.updateProfile(me.id, {
+          displayName: body.display_name,
+          note: body.note,
+          locked: body.locked,
+          bot: body.bot,
+          discoverable: body.discoverable,
+          fields: body.fields_attributes,
+          avatar: body.avatar,
+          header: body.header,
+        });
+        const pending = await core.follows.pendingRequests(me.id, 40);
+        return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
+      }),
+    { names: ["avatar", "header"], maxBytes: core.config.mediaMaxBytes },
   );
 
   app.get("/api/v1/accounts/lookup", async (request) => {

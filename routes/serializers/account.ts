@@ -1,4 +1,5 @@
 import type { Account } from "../../src/accounts/account.repository.ts";
+import type { LocalProfileField } from "../../src/accounts/account.service.ts";
 import type { ProfileField } from "../../src/accounts/account.types.ts";
 import type { Core } from "../../src/core.ts";
 import type { Role } from "../../src/generated/prisma/enums.ts";
@@ -70,8 +71,9 @@ export function serializeCredentialAccount(core: Core, a: Account, followRequest
       privacy: "public",
       sensitive: false,
       language: null,
-      note: a.note.replace(/<br\s*\/?>/g, "\n").replace(/<[^>]+>/g, ""),
-      fields: base.fields,
+      // What the owner typed; accounts that never saved since noteSource came get their HTML stripped.
+      note: a.noteSource || a.note.replace(/<br\s*\/?>/g, "\n").replace(/<[^>]+>/g, ""),
+      fields: ((a.fields as LocalProfileField[] | null) ?? []).map((f) => ({ name: f.name, value: f.source ?? f.value, verified_at: f.verifiedAt ?? null })),
       follow_requests_count: followRequests,
       hide_collections: false,
       discoverable: a.discoverable,

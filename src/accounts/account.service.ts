@@ -3,12 +3,32 @@ import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { LocalUrls } from "../urls.ts";
 import type { Account, AccountRepository } from "./account.repository.ts";
-import type { RemoteActorData, RemoteDirectory } from "./account.types.ts";
+import type { ProfileField, RemoteActorData, RemoteDirectory } from "./account.types.ts";
 import { generateKeyMaterial } from "./key.store.ts";
 import { sanitizeRemoteHtml, stripHtml } from "../statuses/sanitize.ts";
 import { renderStatusHtml } from "../statuses/content.ts";
 
 const USERNAME = /^[a-z0-9_]{1,30}$/i;
+export const MAX_PROFILE_FIELDS = 4;
+const MAX_FIELD_CHARS = 255;
+
+/** Checks and stores profile images: MediaService does both with the same rules as uploads. */
+export type ProfileImages = { checkImage(data: Buffer): unknown; storeImage(data: Buffer): Promise<string> };
+
+/** What a local user may change of their profile; null or an empty buffer removes an image. */
+export type ProfileChanges = {
+  displayName?: string;
+  note?: string;
+  locked?: boolean;
+  bot?: boolean;
+  discoverable?: boolean;
+  fields?: { name: string; value: string }[];
+  avatar?: Buffer | null;
+  header?: Buffer | null;
+};
+
+/** Local fields keep what their owner typed beside the HTML (Mastodon's source.fields). */
+export type LocalProfileField = ProfileField & { source?: string };
 
 /**
  * The server's own actor (an Application, like Mastodon's and Misskey's): it
@@ -35,6 +55,8 @@ export type DomainGate = {
 
 export class AccountService {
   directory: RemoteDirectory | null = null;
+  /** Checks and stores avatars and headers (wired by the core: the media service). */
+  images: ProfileImages | null = null;
   domainGate: DomainGate | null = null;
 
   private readonly accounts: AccountRepository;
@@ -198,12 +220,44 @@ export class AccountService {
     await this.accounts.updateProfile(id, { suspendedAt: new Date() });
   }
 
-  /** A local user edits their profile; followers' servers hear an Update. */
-  async updateProfile(accountId: bigint, changes: { displayName?: string; note?: string; locked?: boolean; bot?: boolean; discoverable?: boolean }) {
-    const { note, ...rest } = changes;
-    const account = await this.accounts.updateProfile(accountId, { ...rest, ...(note !== undefined ? { note: note.trim() ? renderStatusHtml(note, [], (t) => `${this.urls.origin}/tags/${encodeURIComponent(t)}`) : "" } : {}) });
+  /**
+   * A local user edits their profile; followers' servers hear an Update.
+   * Everything is checked before anything is stored, so a refused edit changes nothing.
+   */
+  async updateProfile(accountId: bigint, changes: ProfileChanges) {
+    const { note, fields, avatar, header, ...rest } = changes;
+    const typedFields = fields?.filter((f) => f.name.trim() || f.value.trim());
+    if (typedFields && typedFields.length > MAX_PROFILE_FIELDS) throw unprocessable(`Validation failed: Fields is too long (maximum is ${MAX_PROFILE_FIELDS} fields)`);
+    for (const f of typedFields ?? []) {
+      if ([...f.name].length > MAX_FIELD_CHARS || [...f.value].length > MAX_FIELD_CHARS) throw unprocessable(`Validation failed: Fields name and value are limited to ${MAX_FIELD_CHARS} characters`);
+    }
+    const images = [avatar, header].filter((d): d is Buffer => Boolean(d?.length));
+    if (images.length && !this.images) throw new Error("No profile image store wired");
+    for (const data of images) this.images!.checkImage(data);
+    // An empty string (or empty file) removes the image, as on Mastodon.
+    const urlOf = async (data: Buffer | null | undefined) => (data === undefined ? undefined : data?.length ? await this.images!.storeImage(data) : null);
+    const avatarUrl = await urlOf(avatar);
+    const headerUrl = await urlOf(header);
+    const account = await this.accounts.updateProfile(accountId, {
+      ...rest,
+      ...(note !== undefined ? { note: note.trim() ? this.renderText(note) : "", noteSource: note } : {}),
+      ...(typedFields ? { fields: typedFields.map((f): LocalProfileField => ({ name: f.name.trim(), value: this.renderField(f.value), source: f.value })) } : {}),
+      ...(avatarUrl !== undefined ? { avatarUrl } : {}),
+      ...(headerUrl !== undefined ? { headerUrl } : {}),
+    });
     await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(accountId) });
     return account;
+  }
+
+  /** A bio or field as HTML: links and hashtags made clickable, the rest escaped. */
+  private renderText(text: string): string {
+    return renderStatusHtml(text, [], (t) => `${this.urls.origin}/tags/${encodeURIComponent(t)}`);
+  }
+
+  /** A field value is one line: its HTML without the paragraph around it, as Mastodon renders fields. */
+  private renderField(value: string): string {
+    const oneLine = value.replace(/\s+/g, " ").trim();
+    return oneLine ? this.renderText(oneLine).replace(/^<p>/, "").replace(/<\/p>$/, "") : "";
   }
 
   private requireDirectory(): RemoteDirectory {

@@ -42,11 +42,7 @@ export class MediaService {
 
   /** Stores an image the account uploaded; it waits, unattached, for a status. */
   async upload(account: Account, data: Buffer, input: MediaChanges): Promise<MediaAttachment> {
-    if (data.length > this.maxBytes) throw new KithError(413, `The file is larger than ${this.maxBytes} bytes`);
-    const kind = sniffImage(data);
-    if (!kind) throw unprocessable("Validation failed: File content type is not supported (JPEG, PNG, GIF or WebP images)");
-    const size = imageDimensions(data);
-    if (!size) throw unprocessable("Validation failed: File could not be read as an image");
+    const { kind, size } = this.checkImage(data);
     const changes = changesOf(input);
     const key = `${randomBytes(16).toString("hex")}.${kind.extension}`;
     await this.store.put(key, data, kind.mimeType);
@@ -66,6 +62,24 @@ export class MediaService {
       await this.store.delete(key).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** What the file really is: an image of a supported kind within the size limit, or a 413/422. */
+  checkImage(data: Buffer) {
+    if (data.length > this.maxBytes) throw new KithError(413, `The file is larger than ${this.maxBytes} bytes`);
+    const kind = sniffImage(data);
+    if (!kind) throw unprocessable("Validation failed: File content type is not supported (JPEG, PNG, GIF or WebP images)");
+    const size = imageDimensions(data);
+    if (!size) throw unprocessable("Validation failed: File could not be read as an image");
+    return { kind, size };
+  }
+
+  /** Stores a checked image that belongs to no status (an avatar or header) and gives its public URL. */
+  async storeImage(data: Buffer): Promise<string> {
+    const { kind } = this.checkImage(data);
+    const key = `${randomBytes(16).toString("hex")}.${kind.extension}`;
+    await this.store.put(key, data, kind.mimeType);
+    return this.store.url(key);
   }
 
   /** The account's own media, or 404. */
