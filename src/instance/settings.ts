@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { SettingRepository } from "./setting.repository.ts";
 
 // Instance settings an admin changes at run time, each with a default, kept
 // in the Setting table. Reads are cached briefly: every request asks for
@@ -51,16 +52,16 @@ export function settingFromText(key: SettingKey, text: string): unknown {
 }
 
 export class SettingsService {
-  private readonly db: Db;
+  private readonly settings: SettingRepository;
   private cached: { at: number; value: Settings } | null = null;
 
   constructor(db: Db) {
-    this.db = db;
+    this.settings = new SettingRepository(db);
   }
 
   async all(): Promise<Settings> {
     if (this.cached && Date.now() - this.cached.at < TTL_MS) return this.cached.value;
-    const rows = await this.db.setting.findMany();
+    const rows = await this.settings.all();
     const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
     const value = settingsSchema.parse(raw);
     this.cached = { at: Date.now(), value };
@@ -69,8 +70,7 @@ export class SettingsService {
 
   /** When a setting was last changed, or null while it has its default. */
   async changedAt(key: SettingKey): Promise<Date | null> {
-    const row = await this.db.setting.findUnique({ where: { key }, select: { updatedAt: true } });
-    return row?.updatedAt ?? null;
+    return this.settings.updatedAt(key);
   }
 
   async get<K extends SettingKey>(key: K): Promise<Settings[K]> {
@@ -82,7 +82,7 @@ export class SettingsService {
     const next = settingsSchema.parse({ ...(await this.all()), ...changes });
     for (const key of Object.keys(changes) as SettingKey[]) {
       if (!(key in settingsSchema.shape)) continue;
-      await this.db.setting.upsert({ where: { key }, update: { value: next[key] }, create: { key, value: next[key] } });
+      await this.settings.put(key, next[key]);
     }
     this.cached = null;
     return next;
