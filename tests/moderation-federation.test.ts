@@ -94,6 +94,8 @@ describe("suspending a local account", () => {
     expect((await A.api(carol.token, "GET", "/api/v1/accounts/verify_credentials")).status).toBe(200);
     // Her follower on B is still hers on A: the data was kept.
     expect((await A.api(carol.token, "GET", "/api/v1/accounts/verify_credentials")).body.followers_count).toBe(1);
+    // And B, told by the Update{Person} that follows unsuspension, shows her again.
+    await waitFor(async () => (await B.api(bob.token, "GET", `/api/v1/accounts/${carolOnB}`)).status === 200, "carol to be back on B");
   });
 });
 

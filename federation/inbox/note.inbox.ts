@@ -45,9 +45,14 @@ export async function onCreate(ctx: Ctx, create: Create) {
 }
 
 export async function onUpdate(ctx: Ctx, update: Update) {
-  const sender = await senderOf(ctx, update);
-  if (!sender) return;
+  let sender = await senderOf(ctx, update);
   const object = await update.getObject();
+  // An actor whose server deleted (suspended) it and then restored it within
+  // the grace period announces itself again with Update{Person}.
+  if (!sender && isActor(object) && update.actorId && object.id?.href === update.actorId.href) {
+    sender = await ctx.data.accounts.restoreSelfDeleted(update.actorId.href);
+  }
+  if (!sender) return;
   if (isActor(object)) {
     if (object.id?.href !== sender.uri) return;
     const data = await actorToData(object);

@@ -37,6 +37,8 @@ export type LocalProfileField = ProfileField & { source?: string };
  */
 export const INSTANCE_ACTOR = "instance.actor";
 const STALE_MS = 24 * 60 * 60 * 1000;
+/** Mastodon keeps a suspended account's data for 30 days; so may its server bring it back. */
+const SELF_DELETE_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Splits "@alice@host:port", "alice@host" or "alice" into its parts. */
 export function parseAcct(input: string): { username: string; host: string | null } | null {
@@ -217,7 +219,20 @@ export class AccountService {
 
   /** A remote actor deleted itself: hide it everywhere (its rows stay for moderation). */
   async markRemoteDeleted(id: bigint) {
-    await this.accounts.updateProfile(id, { suspendedAt: new Date() });
+    const now = new Date();
+    await this.accounts.updateProfile(id, { suspendedAt: now, deletedByOriginAt: now });
+  }
+
+  /**
+   * The actor came back: its server unsuspended it within the grace period
+   * and told us with a signed Update. Only a deletion by its own server is
+   * undone this way, never a suspension by our moderators.
+   */
+  async restoreSelfDeleted(uri: string): Promise<Account | null> {
+    const account = await this.accounts.findByUri(uri);
+    if (!account?.deletedByOriginAt || account.domain === null) return null;
+    if (Date.now() - account.deletedByOriginAt.getTime() > SELF_DELETE_GRACE_MS) return null;
+    return this.accounts.updateProfile(account.id, { suspendedAt: null, deletedByOriginAt: null });
   }
 
   /**
