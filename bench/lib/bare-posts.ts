@@ -1,4 +1,4 @@
-import { createHash, sign } from "node:crypto";
+import { signPost } from "../../tests/helpers/mastodon-wire.ts";
 import { Agent, request } from "node:http";
 import { now } from "./env.ts";
 import { rsaKey } from "./limits.ts";
@@ -24,16 +24,7 @@ export async function bareSignedPosts(urls: string[], sink: Sink, concurrency: n
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const one = (url: string) =>
     new Promise<void>((resolve, reject) => {
-      const u = new URL(url);
-      const headers: Record<string, string> = {
-        host: u.host,
-        date: new Date().toUTCString(),
-        digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
-        "content-type": "application/activity+json",
-      };
-      const signing = `(request-target): post ${u.pathname}\nhost: ${headers.host}\ndate: ${headers.date}\ndigest: ${headers.digest}\ncontent-type: ${headers["content-type"]}`;
-      const signature = sign("sha256", Buffer.from(signing), key.privateKey).toString("base64");
-      headers.signature = `keyId="http://127.0.0.1/users/star#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest content-type",signature="${signature}"`;
+      const headers = signPost(url, body, "http://127.0.0.1/users/star#main-key", key.privateKey);
       const req = request(url, { method: "POST", headers, agent }, (res) => {
         res.resume();
         res.on("end", () => resolve());

@@ -1,7 +1,8 @@
-import { createHash, generateKeyPair, randomUUID, sign, type KeyObject } from "node:crypto";
+import { generateKeyPair, randomUUID, type KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { Agent, createServer, request, type Server } from "node:http";
 import { promisify } from "node:util";
+import { AS, MASTODON_CONTEXT, PUBLIC, signPost } from "../../tests/helpers/mastodon-wire.ts";
 import { serveRpc } from "./rpc.ts";
 
 // The load generator, in its own process: remote ActivityPub actors served
@@ -10,30 +11,6 @@ import { serveRpc } from "./rpc.ts";
 // the server while it is measured), and an HTTP client that replays them over
 // many keep-alive connections. Also replays plain GETs for latency figures.
 
-const AS = "https://www.w3.org/ns/activitystreams";
-const PUBLIC = `${AS}#Public`;
-const MASTODON_CONTEXT = [
-  AS,
-  "https://w3id.org/security/v1",
-  {
-    manuallyApprovesFollowers: "as:manuallyApprovesFollowers",
-    toot: "http://joinmastodon.org/ns#",
-    featured: { "@id": "toot:featured", "@type": "@id" },
-    featuredTags: { "@id": "toot:featuredTags", "@type": "@id" },
-    alsoKnownAs: { "@id": "as:alsoKnownAs", "@type": "@id" },
-    movedTo: { "@id": "as:movedTo", "@type": "@id" },
-    schema: "http://schema.org#",
-    PropertyValue: "schema:PropertyValue",
-    value: "schema:value",
-    discoverable: "toot:discoverable",
-    indexable: "toot:indexable",
-    sensitive: "as:sensitive",
-    Hashtag: "as:Hashtag",
-    Emoji: "toot:Emoji",
-    focalPoint: { "@container": "@list", "@id": "toot:focalPoint" },
-    blurhash: "toot:blurhash",
-  },
-];
 
 type Actor = { username: string; origin: string; id: string; keyId: string; privateKey: KeyObject; publicKeyPem: string };
 type Prepared = { url: URL; headers: Record<string, string>; body: string };
@@ -94,18 +71,9 @@ function serveActors(origin: string) {
   });
 }
 
-/** Mastodon's draft-cavage signature: (request-target) host date digest content-type, rsa-sha256. */
+/** Signed exactly as Mastodon signs its deliveries, with its User-Agent. */
 function signed(url: URL, body: string, actor: Actor): Prepared {
-  const headers: Record<string, string> = {
-    host: url.host,
-    date: new Date().toUTCString(),
-    digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
-    "content-type": "application/activity+json",
-  };
-  const names = ["(request-target)", "host", "date", "digest", "content-type"];
-  const signing = names.map((n) => (n === "(request-target)" ? `(request-target): post ${url.pathname}` : `${n}: ${headers[n]}`)).join("\n");
-  const signature = sign("sha256", Buffer.from(signing), actor.privateKey).toString("base64");
-  headers.signature = `keyId="${actor.keyId}",algorithm="rsa-sha256",headers="${names.join(" ")}",signature="${signature}"`;
+  const headers = signPost(url.href, body, actor.keyId, actor.privateKey);
   headers["user-agent"] = "http.rb/5.1.1 (Mastodon/4.3.0; +http://127.0.0.1/)";
   headers.accept = "*/*";
   return { url, headers, body };

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import { randomUUID, type KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 
@@ -13,32 +13,9 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 // Builders below produce Mastodon-shaped JSON (see /work/shared/fixtures);
 // `deliver` posts them to a Kith inbox, with knobs to tamper with the request.
 
-export const AS = "https://www.w3.org/ns/activitystreams";
-export const PUBLIC = `${AS}#Public`;
+export { AS, MASTODON_CONTEXT, newRsaKey, PUBLIC, signPost } from "./mastodon-wire.ts";
+import { AS, MASTODON_CONTEXT, PUBLIC, newRsaKey, sha256, signPost } from "./mastodon-wire.ts";
 
-/** The @context Mastodon puts on every top-level document. */
-export const MASTODON_CONTEXT = [
-  AS,
-  "https://w3id.org/security/v1",
-  {
-    manuallyApprovesFollowers: "as:manuallyApprovesFollowers",
-    toot: "http://joinmastodon.org/ns#",
-    featured: { "@id": "toot:featured", "@type": "@id" },
-    featuredTags: { "@id": "toot:featuredTags", "@type": "@id" },
-    alsoKnownAs: { "@id": "as:alsoKnownAs", "@type": "@id" },
-    movedTo: { "@id": "as:movedTo", "@type": "@id" },
-    schema: "http://schema.org#",
-    PropertyValue: "schema:PropertyValue",
-    value: "schema:value",
-    discoverable: "toot:discoverable",
-    indexable: "toot:indexable",
-    sensitive: "as:sensitive",
-    Hashtag: "as:Hashtag",
-    Emoji: "toot:Emoji",
-    focalPoint: { "@container": "@list", "@id": "toot:focalPoint" },
-    blurhash: "toot:blurhash",
-  },
-];
 
 export type Json = Record<string, any>;
 
@@ -91,37 +68,6 @@ export type DeliverOptions = {
 };
 
 export type DeliveryResult = { status: number; body: string };
-
-const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("base64");
-
-export function newRsaKey(): { privateKey: KeyObject; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { privateKey, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
-}
-
-/** Mastodon-style draft-cavage signature headers for a POST. */
-export function signPost(
-  url: string,
-  body: string | Buffer,
-  keyId: string,
-  privateKey: KeyObject,
-  options: { date?: Date; contentType?: string } = {},
-): Record<string, string> {
-  const u = new URL(url);
-  const headers: Record<string, string> = {
-    host: u.host,
-    date: (options.date ?? new Date()).toUTCString(),
-    digest: `SHA-256=${sha256(body)}`,
-    "content-type": options.contentType ?? "application/activity+json",
-  };
-  const names = ["(request-target)", "host", "date", "digest", "content-type"];
-  const signingString = names
-    .map((n) => (n === "(request-target)" ? `(request-target): post ${u.pathname}${u.search}` : `${n}: ${headers[n]}`))
-    .join("\n");
-  const signature = sign("sha256", Buffer.from(signingString), privateKey).toString("base64");
-  headers.signature = `keyId="${keyId}",algorithm="rsa-sha256",headers="${names.join(" ")}",signature="${signature}"`;
-  return headers;
-}
 
 /** One HTTP request with exact headers and bytes; survives the server cutting an oversized upload short. */
 export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<DeliveryResult> {
