@@ -26,14 +26,14 @@ export async function requireUser(core: Core, request: FastifyRequest, scope: st
   const principal = await principalOf(core, request);
   if (!principal) throw new KithError(401, "The access token is invalid");
   requireScope(principal.scopes, scope);
-  if (principal.accountId === null) throw new KithError(422, "This method requires an authenticated user");
-  return core.accounts.get(principal.accountId);
+  if (principal.account === null) throw new KithError(422, "This method requires an authenticated user");
+  return principal.account;
 }
 
 /** The viewer, if any: public endpoints serve anonymous readers too. */
 export async function optionalUser(core: Core, request: FastifyRequest, scope = "read"): Promise<Account | null> {
   const principal = await principalOf(core, request);
-  if (!principal?.accountId) return null;
+  if (!principal?.account) return null;
   requireScope(principal.scopes, scope);
-  return core.accounts.get(principal.accountId);
+  return principal.account;
 }

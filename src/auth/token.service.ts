@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Account } from "../accounts/account.repository.ts";
 import { forbidden, KithError } from "../errors.ts";
 import { hasScope } from "./scopes.ts";
 import type { TokenRepository } from "./token.repository.ts";
@@ -13,7 +14,8 @@ export const DEFAULT_SCOPES = ["read", "write", "follow"];
 
 const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
-export type Principal = { accountId: bigint | null; applicationId: bigint | null; scopes: string[]; tokenId: bigint };
+/** Who a token speaks for; `account` is the row the token lookup loaded, so callers need not read it again. */
+export type Principal = { accountId: bigint | null; account: Account | null; applicationId: bigint | null; scopes: string[]; tokenId: bigint };
 
 export type IssuedToken = {
   accessToken: string;
@@ -73,7 +75,7 @@ export class TokenService {
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
       await this.tokens.touch(row.id, now, new Date(now.getTime() - TOUCH_EVERY_MS));
     }
-    return { accountId: row.accountId, applicationId: row.applicationId, scopes: row.scopes, tokenId: row.id };
+    return { accountId: row.accountId, account: row.account ?? null, applicationId: row.applicationId, scopes: row.scopes, tokenId: row.id };
   }
 
   /** The live token a refresh token belongs to, with its application. */
