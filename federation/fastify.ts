@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Core } from "../src/core.ts";
 import type { KithFederation } from "./federation.ts";
 import { refusedByDomainPolicy } from "./inbox/domain-policy.ts";
+import type { InboxFastPath } from "./inbox/fast-accept.ts";
 import { screenInboxPost } from "./inbox/origin-guard.ts";
 
 // Fedify speaks Web Request/Response; Fastify does not. Everything no Fastify
@@ -11,7 +12,7 @@ import { screenInboxPost } from "./inbox/origin-guard.ts";
 
 export type HtmlFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-export function mountFederation(app: FastifyInstance, federation: KithFederation, core: Core, htmlPage: HtmlFallback) {
+export function mountFederation(app: FastifyInstance, federation: KithFederation, core: Core, htmlPage: HtmlFallback, fastInbox: InboxFastPath) {
   const origin = core.config.publicUrl.origin;
   app.route({
     method: ["GET", "POST"],
@@ -31,6 +32,9 @@ export function mountFederation(app: FastifyInstance, federation: KithFederation
         const verdict = screenInboxPost(headers, request.body);
         if (verdict.action === "reject") return reply.status(verdict.status).type("text/plain; charset=utf-8").send(verdict.message);
         if (verdict.action === "dropHttpSignature") for (const name of ["signature", "signature-input"]) headers.delete(name);
+        else if (await fastInbox.tryAccept({ method: request.method, url: request.url, headers: request.headers, body: request.rawBody ?? Buffer.alloc(0) }, request.body)) {
+          return reply.status(202).type("text/plain; charset=utf-8").send("Activity is enqueued.");
+        }
       }
       const webRequest = new Request(new URL(request.url, origin), { method: request.method, headers, body });
       let fallback: "html" | "missing" | null = null;

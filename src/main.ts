@@ -7,6 +7,7 @@ import { buildFederation, type KithFederation } from "../federation/federation.t
 import { keySealing } from "../federation/key-sealing.ts";
 import { federate } from "../federation/outbound.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
+import { InboxFastPath } from "../federation/inbox/fast-accept.ts";
 import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
 import { RedisRateCounter } from "../routes/rate-limit.ts";
 import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
@@ -86,7 +87,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   if (config.role === "web" || config.role === "all") {
     app = buildApp(core, logger, new RedisRateCounter(redis, prefix));
     registerRoutes(app, core);
-    mountFederation(app, federation, core, htmlPages(core));
+    mountFederation(app, federation, core, htmlPages(core), new InboxFastPath(core, queues.inbox));
     await app.listen({ port: config.port, host: config.host });
     closers.unshift(() => app!.close());
   }

@@ -24,6 +24,14 @@ export class AccountRepository {
     return this.db.account.findUnique({ where: { uri } });
   }
 
+  /** The remote account a key id belongs to, for inbox signature checks. */
+  findRemoteKey(keyId: string) {
+    return this.db.account.findFirst({
+      where: { publicKeyId: keyId, domain: { not: null }, deletedByOriginAt: null },
+      select: { uri: true, publicKeyPem: true },
+    });
+  }
+
   findByUris(uris: string[]) {
     return this.db.account.findMany({ where: { uri: { in: uris } } });
   }

@@ -143,6 +143,11 @@ export class AccountService {
     return account && !account.suspendedAt ? account : null;
   }
 
+  /** A remote actor's stored public key (PEM) and the actor it belongs to. */
+  findRemoteKey(keyId: string): Promise<{ uri: string; publicKeyPem: string | null } | null> {
+    return this.accounts.findRemoteKey(keyId);
+  }
+
   /** A local actor even while suspended: its actor document and keys stay up so its Delete can be verified. */
   findLocalActor(username: string): Promise<Account | null> {
     return this.accounts.findByUsername(username, null);

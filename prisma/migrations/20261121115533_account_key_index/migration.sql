@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Account_publicKeyId_idx" ON "Account"("publicKeyId");
