@@ -89,11 +89,11 @@ describe("the fast path in a running Kith", () => {
     return ((res.body.statuses as Json[]) ?? [])[0] ?? null;
   };
 
-  /** Forgets every public key Fedify cached, so only Kith's stored keys remain. */
-  async function forgetFedifyKeys() {
+  /** Forgets every key and document Fedify cached in its KV store, so only Kith's stored keys remain. */
+  async function forgetFedifyCache() {
     let cursor = "0";
     do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${K.env.REDIS_PREFIX}:kv:_fedify\u001fpublicKey*`, "COUNT", 500);
+      const [next, found] = await redis.scan(cursor, "MATCH", `${K.env.REDIS_PREFIX}:kv:*`, "COUNT", 500);
       cursor = next;
       if (found.length) await redis.del(...found);
     } while (cursor !== "0");
@@ -117,18 +117,19 @@ describe("the fast path in a running Kith", () => {
   });
 
   it("accepts a known actor's note with the key Kith stored, with the actor's server gone", async () => {
-    await forgetFedifyKeys();
-    R.unserve(alice.id);
+    await forgetFedifyCache();
+    R.actors.delete(alice.username);
     try {
       const note = R.note(alice, { content: "<p>fast</p>" });
-      const res = await R.deliver(`${K.origin}/inbox`, R.create(alice, note));
+      const signer = { keyId: alice.keyId, privateKey: alice.privateKey };
+      const res = await R.deliver(`${K.origin}/inbox`, R.create(alice, note), signer);
       expect(res.status).toBe(202);
       await waitFor(() => statusByUri(note.id), "the note to be stored");
       const personal = R.note(alice, { content: "<p>fast, personal inbox</p>" });
-      expect((await R.deliver(`${K.origin}/users/local/inbox`, R.create(alice, personal))).status).toBe(202);
+      expect((await R.deliver(`${K.origin}/users/local/inbox`, R.create(alice, personal), signer)).status).toBe(202);
       await waitFor(() => statusByUri(personal.id), "the note sent to the personal inbox to be stored");
     } finally {
-      R.serve(alice.id, R.actorDocument(alice));
+      R.actors.set(alice.username, alice);
     }
   });
 
@@ -136,7 +137,6 @@ describe("the fast path in a running Kith", () => {
     const fresh = newRsaKey();
     alice.privateKey = fresh.privateKey;
     alice.publicKeyPem = fresh.publicKeyPem;
-    R.serve(alice.id, R.actorDocument(alice));
     const note = R.note(alice, { content: "<p>new key</p>" });
     expect((await R.deliver(`${K.origin}/inbox`, R.create(alice, note))).status).toBe(202);
     await waitFor(() => statusByUri(note.id), "the note signed with the new key to be stored");

@@ -18,7 +18,6 @@ import { cavageKeyId, verifyCavage, type CavageRequest } from "./cavage-verify.t
 const LISTENED = new Set(["Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce", "Block", "Flag"]);
 const PERSONAL_INBOX = /^\/users\/([^/?]+)\/inbox$/;
 const KEY_TTL_MS = 5 * 60_000;
-const MISSING_TTL_MS = 30_000;
 const RECIPIENT_TTL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
@@ -100,7 +99,7 @@ export class InboxFastPath {
   private async storedKey(keyId: string): Promise<StoredKey> {
     const now = Date.now();
     const cached = this.keys.get(keyId, now);
-    if (cached !== undefined) return cached;
+    if (cached) return cached;
     const row = await this.core.accounts.findRemoteKey(keyId);
     let stored: StoredKey = null;
     if (row?.publicKeyPem) {
@@ -110,7 +109,8 @@ export class InboxFastPath {
         stored = null;
       }
     }
-    this.keys.set(keyId, stored, now + (stored ? KEY_TTL_MS : MISSING_TTL_MS));
+    // Unknown keys are not remembered: the actor is usually stored moments later.
+    if (stored) this.keys.set(keyId, stored, now + KEY_TTL_MS);
     return stored;
   }
 }
