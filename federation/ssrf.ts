@@ -55,3 +55,16 @@ export async function safeFetch(input: string | URL, init: RequestInit, allowPri
     url = new URL(location, url);
   }
 }
+
+/** One POST behind the guard, for Web Push: the status, or `refused` when the address is not one we may contact. */
+export async function guardedPost(url: URL, init: { method: "POST"; headers: Record<string, string>; body: Uint8Array }, allowPrivate: boolean): Promise<{ status: number } | { refused: string }> {
+  let res: Response;
+  try {
+    res = await safeFetch(url, { ...init, body: init.body as BodyInit }, allowPrivate);
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) return { refused: error.message };
+    throw error;
+  }
+  await res.body?.cancel();
+  return { status: res.status };
+}

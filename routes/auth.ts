@@ -6,7 +6,8 @@ import { KithError } from "../src/errors.ts";
 
 const principals = new WeakMap<FastifyRequest, Principal | null>();
 
-function bearer(request: FastifyRequest): string | null {
+/** The bearer token the request carries, if any. */
+export function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return m?.[1] ?? null;

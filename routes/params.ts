@@ -3,12 +3,20 @@ import { z } from "zod";
 import { notFound } from "../src/errors.ts";
 import { parseId } from "../src/ids.ts";
 import type { IdRange } from "../src/notifications/notification.repository.ts";
+import { isHashtagName } from "../src/search/hashtag.ts";
 
 /** A path id, or 404 as Mastodon answers for ids that cannot exist. */
 export function pathId(request: FastifyRequest, name = "id"): bigint {
   const id = parseId((request.params as Record<string, unknown>)[name]);
   if (id === null) throw notFound("Record");
   return id;
+}
+
+/** A hashtag name from the path, lower-cased; 404 for a name that cannot be a hashtag (as Mastodon answers). */
+export function hashtagParam(request: FastifyRequest, name: string): string {
+  const value = String((request.params as Record<string, unknown>)[name] ?? "");
+  if (!isHashtagName(value)) throw notFound("Tag");
+  return value.toLowerCase();
 }
 
 const optionalId = z
@@ -27,6 +35,12 @@ const pageQuery = z.object({
 export function pageOf(request: FastifyRequest): IdRange {
   const q = pageQuery.parse(request.query ?? {});
   return { maxId: q.max_id, sinceId: q.since_id, minId: q.min_id, limit: q.limit };
+}
+
+/** pageOf with an endpoint's own page size: Mastodon allows twice the default at most. */
+export function pageSized(request: FastifyRequest, defaultLimit: number): IdRange {
+  const { limit } = z.object({ limit: z.coerce.number().int().min(1).optional() }).parse(request.query ?? {});
+  return { ...pageOf(request), limit: Math.min(limit ?? defaultLimit, defaultLimit * 2) };
 }
 
 /** Mastodon's Link header: next pages back in time, prev pages forward. */

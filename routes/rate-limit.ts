@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
+import { createHash } from "node:crypto";
 import { isIPv6 } from "node:net";
 import type { RateLimit } from "../src/config.ts";
 import type { Core } from "../src/core.ts";
 import { principalOf } from "./auth.ts";
+import { credentialsOf } from "./oauth/credentials.ts";
 
 // Mastodon's rate limits (its rack-attack throttles): fixed windows aligned to
 // the clock, counted in Redis so every web process shares them, several
@@ -15,18 +17,21 @@ import { principalOf } from "./auth.ts";
 // token is known; Mastodon's throttles overlap, are keyed by account or IP, and
 // match requests by path across everyone's routes. One Lua call per request does it.
 
-type Key = "account" | "ip";
-
 type Rule = {
   name: string;
   limit: RateLimit | null;
-  /** Whose counter: the account (or the IP without one), or always the IP. */
-  by: Key | "accountOrIp";
-  matches(method: string, path: string): boolean;
+  /** Whose counter: the account (or the IP without one), always the IP, or the login a sign-in names. */
+  by: "account" | "ip" | "accountOrIp" | "login";
+  /** Rules that read the body are checked once it is parsed; the others as soon as the request arrives. */
+  needsBody?: boolean;
+  matches(method: string, path: string, body?: unknown): boolean;
 };
 
 const API = /^\/api\//;
 const STREAMING = /^\/api\/v1\/streaming(\/|$)/;
+
+/** A post of the authorization form that signs in (with a password), not one that only approves for a signed-in browser. */
+const signsIn = (m: string, p: string, body: unknown) => m === "POST" && p === "/oauth/authorize" && credentialsOf(body) !== null;
 
 export function rateLimitRules(limits: Core["config"]["rateLimits"]): Rule[] {
   return [
@@ -40,6 +45,11 @@ export function rateLimitRules(limits: Core["config"]["rateLimits"]): Rule[] {
       matches: (m, p) => (m === "DELETE" && /^\/api\/v1\/statuses\/\d+$/.test(p)) || (m === "POST" && /^\/api\/v1\/statuses\/\d+\/unreblog$/.test(p)),
     },
     { name: "sign_ups", limit: limits.signUps, by: "ip", matches: (m, p) => m === "POST" && p === "/api/v1/accounts" },
+    // Mastodon's throttle_login_attempts/ip and /email: every sign-in attempt counts, right or wrong.
+    { name: "sign_ins", limit: limits.signIns, by: "ip", needsBody: true, matches: signsIn },
+    { name: "sign_ins_login", limit: limits.signInsPerLogin, by: "login", needsBody: true, matches: signsIn },
+    // Where apps trade codes and secrets for tokens: the other door to guess through, with its own counter.
+    { name: "oauth_tokens", limit: limits.signIns, by: "ip", matches: (m, p) => m === "POST" && p === "/oauth/token" },
   ];
 }
 
@@ -97,18 +107,26 @@ function setHeaders(reply: FastifyReply, { rule, count, resetAt }: Outcome) {
   reply.header("x-ratelimit-reset", resetAt.toISOString());
 }
 
+/** The login a sign-in names, as a counter key: case and spaces do not make a new budget, and the key holds no personal data. */
+function loginKey(body: unknown): string | null {
+  const login = credentialsOf(body)?.login.trim().toLowerCase();
+  return login ? createHash("sha256").update(login).digest("base64url").slice(0, 22) : null;
+}
+
 export function registerRateLimits(app: FastifyInstance, core: Core, counter: RateCounter, now: () => number = Date.now) {
   const rules = rateLimitRules(core.config.rateLimits).filter((r) => r.limit !== null);
   if (!core.config.rateLimitsEnabled || !rules.length) return;
 
-  app.addHook("onRequest", async (request, reply) => {
+  async function enforce(request: FastifyRequest, reply: FastifyReply, candidates: Rule[], body?: unknown) {
     const path = request.url.split("?")[0]!.replace(/(.)\/+$/, "$1");
-    const matched = rules.filter((r) => r.matches(request.method, path));
+    const matched = candidates.filter((r) => r.matches(request.method, path, body));
     if (!matched.length) return;
-    const accountId = matched.some((r) => r.by !== "ip") ? await accountOf(core, request) : null;
+    const accountId = matched.some((r) => r.by === "account" || r.by === "accountOrIp") ? await accountOf(core, request) : null;
     const ip = `ip:${throttledAddress(request.ip)}`;
+    const login = matched.some((r) => r.by === "login") ? loginKey(body) : null;
     const counted = matched.flatMap((rule) => {
-      const who = rule.by === "ip" ? ip : accountId !== null ? `account:${accountId}` : rule.by === "account" ? null : ip;
+      const who =
+        rule.by === "ip" ? ip : rule.by === "login" ? (login && `login:${login}`) : accountId !== null ? `account:${accountId}` : rule.by === "account" ? null : ip;
       if (!who) return [];
       const { max, windowSeconds } = rule.limit!;
       const window = Math.floor(now() / 1000 / windowSeconds);
@@ -131,5 +149,10 @@ export function registerRateLimits(app: FastifyInstance, core: Core, counter: Ra
       reply.header("retry-after", String(Math.max(1, Math.ceil((exceeded.resetAt.getTime() - now()) / 1000))));
       return reply.status(429).send({ error: "Too many requests" });
     }
-  });
+  }
+
+  const early = rules.filter((r) => !r.needsBody);
+  const late = rules.filter((r) => r.needsBody);
+  if (early.length) app.addHook("onRequest", async (request, reply) => enforce(request, reply, early));
+  if (late.length) app.addHook("preHandler", async (request, reply) => enforce(request, reply, late, request.body));
 }

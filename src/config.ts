@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { vapidKeyProblem } from "./push/vapid.ts";
 
 // The only reader of process.env. Everything else receives a frozen Config.
 
@@ -42,6 +43,7 @@ const schema = z.object({
   KITH_MEDIA_DIR: z.string().min(1).default("./media"),
   KITH_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
   KITH_POLL_MAX_OPTIONS: z.coerce.number().int().min(2).max(20).default(4),
+  KITH_POLL_MIN_EXPIRES_IN: z.coerce.number().int().min(1).max(2_629_746).default(300),
   KITH_TRUSTED_PROXIES: z
     .string()
     .default("loopback")
@@ -52,6 +54,13 @@ const schema = z.object({
   KITH_RATE_LIMIT_MEDIA: rateLimit("30/1800"),
   KITH_RATE_LIMIT_DELETES: rateLimit("30/1800"),
   KITH_RATE_LIMIT_SIGN_UPS: rateLimit("5/1800"),
+  KITH_RATE_LIMIT_SIGN_INS: rateLimit("25/300"),
+  KITH_RATE_LIMIT_SIGN_INS_PER_LOGIN: rateLimit("25/3600"),
+  KITH_VAPID_PUBLIC_KEY: z.string().trim().default(""),
+  KITH_VAPID_PRIVATE_KEY: z.string().trim().default(""),
+}).superRefine((e, ctx) => {
+  const problem = vapidKeyProblem(e.KITH_VAPID_PUBLIC_KEY, e.KITH_VAPID_PRIVATE_KEY);
+  if (problem) ctx.addIssue({ code: "custom", path: [problem.variable], message: problem.message });
 });
 
 /** At most `max` requests per fixed window of `windowSeconds`. */
@@ -78,11 +87,23 @@ export type Config = Readonly<{
   /** Largest media upload accepted, in bytes. */
   mediaMaxBytes: number;
   pollMaxOptions: number;
+  /** Shortest poll a local author may start, in seconds. */
+  pollMinExpiresIn: number;
   /** Peers whose X-Forwarded-For is believed (Fastify trustProxy); anyone else's address is the socket's. */
   trustedProxies: readonly string[];
   rateLimitsEnabled: boolean;
   /** null: that limit is off. */
-  rateLimits: Readonly<{ api: RateLimit | null; media: RateLimit | null; deletes: RateLimit | null; signUps: RateLimit | null }>;
+  rateLimits: Readonly<{
+    api: RateLimit | null;
+    media: RateLimit | null;
+    deletes: RateLimit | null;
+    signUps: RateLimit | null;
+    /** Sign-in attempts per IP address, at the authorization form and (counted apart) at the token endpoint. */
+    signIns: RateLimit | null;
+    signInsPerLogin: RateLimit | null;
+  }>;
+  /** The operator's Web Push (VAPID) key pair; null: Kith makes one and keeps it in the database. */
+  vapid: Readonly<{ publicKey: string; privateKey: string }> | null;
 }>;
 
 export class ConfigError extends Error {}
@@ -115,8 +136,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaDir: e.KITH_MEDIA_DIR,
     mediaMaxBytes: e.KITH_MEDIA_MAX_BYTES,
     pollMaxOptions: e.KITH_POLL_MAX_OPTIONS,
+    pollMinExpiresIn: e.KITH_POLL_MIN_EXPIRES_IN,
     trustedProxies: Object.freeze(e.KITH_TRUSTED_PROXIES),
     rateLimitsEnabled: e.KITH_RATE_LIMITS,
-    rateLimits: Object.freeze({ api: e.KITH_RATE_LIMIT_API, media: e.KITH_RATE_LIMIT_MEDIA, deletes: e.KITH_RATE_LIMIT_DELETES, signUps: e.KITH_RATE_LIMIT_SIGN_UPS }),
+    rateLimits: Object.freeze({
+      api: e.KITH_RATE_LIMIT_API,
+      media: e.KITH_RATE_LIMIT_MEDIA,
+      deletes: e.KITH_RATE_LIMIT_DELETES,
+      signUps: e.KITH_RATE_LIMIT_SIGN_UPS,
+      signIns: e.KITH_RATE_LIMIT_SIGN_INS,
+      signInsPerLogin: e.KITH_RATE_LIMIT_SIGN_INS_PER_LOGIN,
+    }),
+    vapid: e.KITH_VAPID_PUBLIC_KEY ? Object.freeze({ publicKey: e.KITH_VAPID_PUBLIC_KEY, privateKey: e.KITH_VAPID_PRIVATE_KEY }) : null,
   });
 }

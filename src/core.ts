@@ -1,5 +1,7 @@
 import { AccountRepository } from "./accounts/account.repository.ts";
 import { AccountService } from "./accounts/account.service.ts";
+import { AccountNoteRepository } from "./account-notes/account-note.repository.ts";
+import { AccountNoteService } from "./account-notes/account-note.service.ts";
 import { KeyStore } from "./accounts/key.store.ts";
 import { TokenRepository } from "./auth/token.repository.ts";
 import { TokenService } from "./auth/token.service.ts";
@@ -21,8 +23,11 @@ import { SettingsService } from "./instance/settings.ts";
 import { RuleRepository } from "./instance/rule.repository.ts";
 import { RuleService } from "./instance/rule.service.ts";
 import { createDomainPolicy, createModeration } from "./moderation/moderation.module.ts";
+import { createPush } from "./push/push.module.ts";
 import { StatusRepository } from "./statuses/status.repository.ts";
 import { StatusService } from "./statuses/status.service.ts";
+import { SuggestionRepository } from "./suggestions/suggestion.repository.ts";
+import { SuggestionService } from "./suggestions/suggestion.service.ts";
 import { createStatusDeps, createStatusFeatures } from "./statuses/statuses.module.ts";
 import type { Redis } from "ioredis";
 import { createTimelines, notificationSilencer } from "./timelines/timelines.module.ts";
@@ -50,14 +55,18 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   const domainPolicy = createDomainPolicy(db, settings, config.domain);
   accounts.domainGate = domainPolicy;
   const accountsIn = (tx: Db) => new AccountService(new AccountRepository(tx), urls, config.domain, jobs);
-  const statusDeps = createStatusDeps(db, config, redis);
+  const statusDeps = createStatusDeps(db, config, jobs, redis);
   accounts.images = statusDeps.media;
   const statuses = new StatusService(statusRepo, accounts, blockRepo, notifications, jobs, urls, (a, b) => followRepo.isFollowing(a, b), statusDeps);
   const reading = createTimelines(db, { config, accounts, follows, statuses, statusRepo, notifications, blockRepo });
+  follows.domainBlocks = reading.accountDomainBlocks;
   const live = createStreaming(db, { localFollowerIds: (id) => followRepo.localFollowerIds(id), statuses, hiddenFor: (id) => reading.mutes.hiddenFor(id) }, pubsub);
   for (const service of [statuses, notifications, reading.timelines, reading.filters]) service.events = live.events;
+  live.streaming.hiddenByDomain = (viewerId, status) => reading.accountDomainBlocks.hides(viewerId, status);
   const moderation = createModeration(db, { policy: domainPolicy, accounts, notifications, settings, jobs, origin: urls.origin, isFollowing: (a, b) => followRepo.isFollowing(a, b) });
   reading.search.searchable = moderation.searchable;
+  const push = createPush(db, { config, settings, jobs, urls, isFollowing: (a, b) => followRepo.isFollowing(a, b) });
+  notifications.onCreated = (n) => push.delivery.notificationCreated(n);
   return {
     config,
     urls,
@@ -66,20 +75,23 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
     accountRepo,
     accounts,
     tokens,
-    ...createAuth(db, tokens),
+    ...createAuth(db, tokens, redis, config.redisPrefix),
     ...createRegistration(db, { accountsIn, settings, tokens, follows }),
     follows,
     statuses,
-    ...createStatusFeatures(db, statusDeps, { statuses, accounts, jobs }),
+    ...createStatusFeatures(db, statusDeps, { statuses, accounts, jobs, notifications }),
     notifications,
     favourites: new FavouriteService(new FavouriteRepository(db), statuses, blockRepo, notifications, jobs, urls),
     blocks: new BlockService(blockRepo, accounts, follows, jobs, urls),
+    accountNotes: new AccountNoteService(new AccountNoteRepository(db), accounts),
+    suggestions: new SuggestionService(new SuggestionRepository(db), accounts),
     ...reading,
     ...live,
     instance: new InstanceRepository(db),
     settings,
     rules: new RuleService(new RuleRepository(db)),
     moderation,
+    push,
     resolver: null as StatusResolver | null,
   };
 }

@@ -7,6 +7,7 @@ import { buildFederation, type KithFederation } from "../federation/federation.t
 import { keySealing } from "../federation/key-sealing.ts";
 import { federate } from "../federation/outbound.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
+import { guardedPost } from "../federation/ssrf.ts";
 import { InboxFastPath } from "../federation/inbox/fast-accept.ts";
 import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
 import { RedisRateCounter } from "../routes/rate-limit.ts";
@@ -16,6 +17,7 @@ import type { Config } from "./config.ts";
 import { createCore, type Core } from "./core.ts";
 import { createDb } from "./db/client.ts";
 import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
+import { UNATTACHED_SWEEP_EVERY_MS } from "./media/media.service.ts";
 import { createRedis } from "./redis.ts";
 import { RedisPubSub } from "./streaming/redis-pubsub.ts";
 
@@ -65,6 +67,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const context = () => federation.createContext(config.publicUrl, core);
   core.accounts.directory = new FederationDirectory(context, config.allowPrivateAddress);
   core.resolver = { resolveStatus: (uri) => storeFetchedPost(context(), new URL(uri)).catch(() => null) };
+  core.push.delivery.transport = (url, init) => guardedPost(url, init, config.allowPrivateAddress);
 
   const stop = new AbortController();
   const closers: (() => Promise<unknown>)[] = [];
@@ -76,8 +79,13 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "account.refresh": ({ uri }) => core.accounts.refresh(uri),
       "status.publishScheduled": ({ scheduledStatusId }) => core.scheduledStatuses.publish(BigInt(scheduledStatusId)),
       "account.purge": ({ accountId, suspendedAt }) => core.moderation.accounts.purgeIfStillSuspended(BigInt(accountId), new Date(suspendedAt)),
+      "push.deliver": (job) => core.push.delivery.deliver(job),
+      "media.process": ({ mediaId }) => core.media.processQueued(BigInt(mediaId)),
+      "media.cleanup": async () => void (await core.media.sweepUnattached()),
+      "poll.expire": ({ pollId }) => core.polls.announceEnd(BigInt(pollId)),
     };
     const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
+    await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // Resolves once stop is aborted and the jobs in hand have finished.
     const fedifyWorkers = federation.startQueue(core, { signal: stop.signal });
     closers.push(() => worker.close(), () => fedifyWorkers);
@@ -101,6 +109,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       for (const close of closers) await close().catch(() => undefined);
       await Promise.all(Object.values(queues).map((q) => q.close()));
       await jobs.close();
+      await core.media.close();
       await pubsub.close();
       await redis.quit().catch(() => undefined);
       await db.$disconnect();

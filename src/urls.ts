@@ -49,6 +49,10 @@ export class LocalUrls {
   block(username: string, id: bigint) {
     return `${this.actor(username)}#blocks/${id}`;
   }
+  /** Mastodon's picture for accounts without an avatar. */
+  missingAvatar() {
+    return `${this.origin}/avatars/original/missing.png`;
+  }
   isLocal(uri: string): boolean {
     try {
       return new URL(uri).origin === this.origin;

@@ -63,7 +63,7 @@ describe("POST /api/v1/apps", () => {
       scopes: ["read", "write:statuses"],
       redirect_uri: "https://a.example/cb\nurn:ietf:wg:oauth:2.0:oob",
       redirect_uris: ["https://a.example/cb", "urn:ietf:wg:oauth:2.0:oob"],
-      vapid_key: "",
+      vapid_key: await kith.core.push.vapid.publicKey(),
       client_secret_expires_at: 0,
     });
     expect(res.json.id).toMatch(/^\d+$/);
@@ -102,7 +102,7 @@ describe("POST /api/v1/apps", () => {
     const token = await clientToken(kith, app);
     const res = await call(kith, "GET", "/api/v1/apps/verify_credentials", { token });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ id: app.id, name: "Test App", website: null, scopes: ["read", "write", "follow"], redirect_uri: `${REDIRECT}\nurn:ietf:wg:oauth:2.0:oob`, redirect_uris: [REDIRECT, "urn:ietf:wg:oauth:2.0:oob"], vapid_key: "" });
+    expect(res.json).toEqual({ id: app.id, name: "Test App", website: null, scopes: ["read", "write", "follow"], redirect_uri: `${REDIRECT}\nurn:ietf:wg:oauth:2.0:oob`, redirect_uris: [REDIRECT, "urn:ietf:wg:oauth:2.0:oob"], vapid_key: await kith.core.push.vapid.publicKey() });
     expect((await call(kith, "GET", "/api/v1/apps/verify_credentials")).status).toBe(401);
     expect((await call(kith, "GET", "/api/v1/apps/verify_credentials", { token: "nope" })).status).toBe(401);
   });

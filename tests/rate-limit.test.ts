@@ -250,6 +250,8 @@ describe("configuration", () => {
       media: { max: 30, windowSeconds: 1800 },
       deletes: { max: 30, windowSeconds: 1800 },
       signUps: { max: 5, windowSeconds: 1800 },
+      signIns: { max: 25, windowSeconds: 300 },
+      signInsPerLogin: { max: 25, windowSeconds: 3600 },
     });
     expect(config.trustedProxies).toEqual(["loopback"]);
   });

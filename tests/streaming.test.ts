@@ -351,7 +351,7 @@ describe("subscribing by message", () => {
     client.send({ type: "subscribe", stream: "nonsense" });
     expect(await client.next((e) => e.status === 400, "an unknown stream")).toEqual({ error: "Unknown stream type", status: 400 });
     client.send({ type: "subscribe", stream: "hashtag" });
-    expect(await client.next((e) => e.error === "No tag for stream provided", "a hashtag without tag")).toMatchObject({ status: 400 });
+    expect(await client.next((e) => e.error === "Missing tag name parameter", "a hashtag without tag")).toMatchObject({ status: 400 });
     client.send("{not json");
     expect(await client.next((e) => /JSON/.test(e.error ?? ""), "bad JSON")).toMatchObject({ status: 400 });
     client.send({ type: "subscribe", stream: "list", list: "123456" });
@@ -374,7 +374,7 @@ describe("subscribing by message", () => {
 
   it("an error in the URL's stream is reported on the socket too", async () => {
     const client = await open("stream=hashtag", bob.token);
-    expect(await client.next((e) => e.status === 400, "the missing tag")).toEqual({ error: "No tag for stream provided", status: 400 });
+    expect(await client.next((e) => e.status === 400, "the missing tag")).toEqual({ error: "Missing tag name parameter", status: 400 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
-import type { JobHandlers, JobName, JobPayloads, JobQueue } from "../src/jobs/jobs.ts";
+import { PermanentJobError, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from "../src/jobs/jobs.ts";
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from "./fedify-queue.ts";
 
 // Kith's own side-effect jobs (timeline fan-out, building activities to
@@ -31,6 +31,11 @@ export class BullMqJobQueue implements JobQueue {
     });
   }
 
+  /** A job that runs every `everyMs`; set by every worker process, kept once in Redis. */
+  async repeat<N extends JobName>(name: N, data: JobPayloads[N], everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(name, { every: everyMs }, { name, data, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+
   close() {
     return this.queue.close();
   }
@@ -42,7 +47,11 @@ export function startJobWorker(connection: ConnectionOptions, prefix: string, ha
     async (job: Job) => {
       const handler = handlers[job.name as JobName] as ((data: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`No handler for job ${job.name}`);
-      await handler(job.data);
+      try {
+        await handler(job.data);
+      } catch (error) {
+        throw error instanceof PermanentJobError ? new UnrecoverableError(error.message) : error;
+      }
     },
     { connection, prefix, concurrency, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 10 },
   );

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AccountStatusesQuery } from "../../src/timelines/timeline.service.ts";
 import { isHashtagName } from "../../src/search/hashtag.ts";
 import type { IdRange } from "../../src/notifications/notification.repository.ts";
-import { boolish, pageOf } from "../params.ts";
+import { boolish, pageSized } from "../params.ts";
 
 // Query and body shapes of the account endpoints, validated at the door.
 
@@ -37,6 +37,5 @@ export const accountSearchQuery = z.object({
 
 /** Pages of accounts are larger than pages of statuses: 40 by default, up to 80 (Mastodon's limits). */
 export function accountPageOf(request: FastifyRequest): IdRange {
-  const { limit } = z.object({ limit: z.coerce.number().int().min(1).optional() }).parse(request.query ?? {});
-  return { ...pageOf(request), limit: Math.min(limit ?? 40, 80) };
+  return pageSized(request, 40);
 }

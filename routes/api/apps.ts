@@ -5,7 +5,7 @@ import { KithError, notFound } from "../../src/errors.ts";
 import { principalOf } from "../auth.ts";
 
 /** Mastodon's Application entity; the credentials only in the answer to registration. */
-function serializeApplication(app: OAuthApplication, credentials?: { clientSecret: string }) {
+function serializeApplication(app: OAuthApplication, vapidKey: string, credentials?: { clientSecret: string }) {
   return {
     id: String(app.id),
     name: app.name,
@@ -13,8 +13,7 @@ function serializeApplication(app: OAuthApplication, credentials?: { clientSecre
     scopes: app.scopes,
     redirect_uri: app.redirectUris.join("\n"),
     redirect_uris: app.redirectUris,
-    // Web Push is not offered yet; Mastodon clients accept an empty key.
-    vapid_key: "",
+    vapid_key: vapidKey,
     ...(credentials ? { client_id: app.clientId, client_secret: credentials.clientSecret, client_secret_expires_at: 0 } : {}),
   };
 }
@@ -22,7 +21,7 @@ function serializeApplication(app: OAuthApplication, credentials?: { clientSecre
 export function appRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/apps", async (request) => {
     const { application, clientSecret } = await core.apps.register(request.body ?? {});
-    return serializeApplication(application, { clientSecret });
+    return serializeApplication(application, await core.push.vapid.publicKey(), { clientSecret });
   });
 
   app.get("/api/v1/apps/verify_credentials", async (request) => {
@@ -30,6 +29,6 @@ export function appRoutes(app: FastifyInstance, core: Core) {
     if (!principal) throw new KithError(401, "The access token is invalid");
     // Tokens made by the admin CLI belong to no application.
     if (principal.applicationId === null) throw notFound("Application");
-    return serializeApplication(await core.apps.get(principal.applicationId));
+    return serializeApplication(await core.apps.get(principal.applicationId), await core.push.vapid.publicKey());
   });
 }

@@ -13,10 +13,10 @@ import { serializeFilter, serializeFilterStatus, serializeKeyword } from "../ser
 // Mastodon's filters API v2: filters with keywords and statuses, each also
 // reachable on its own. Filters are applied by serializeTimeline.
 
-const keyword = z.string().trim().min(1, "Keyword can't be blank").max(512, "Keyword is too long");
-const context = z.preprocess(asArray, z.array(z.enum(FILTER_CONTEXTS)).min(1, "Context can't be blank"));
+export const keyword = z.string().trim().min(1, "Keyword can't be blank").max(512, "Keyword is too long");
+export const context = z.preprocess(asArray, z.array(z.enum(FILTER_CONTEXTS)).min(1, "Context can't be blank"));
 /** Seconds from now; "" or null means never, as Mastodon apps send it. */
-const expiresIn = z.preprocess((v) => (v === "" ? null : v), z.coerce.number().int().min(1, "expires_in must be positive").nullable());
+export const expiresIn = z.preprocess((v) => (v === "" ? null : v), z.coerce.number().int().min(1, "expires_in must be positive").nullable());
 const keywordAttributes = z.preprocess(
   asArray,
   z.array(
@@ -41,7 +41,7 @@ const keywordBody = z.object({ keyword, whole_word: boolish.default(true) });
 const keywordUpdate = z.object({ keyword: keyword.optional(), whole_word: boolish.optional() });
 const statusBody = z.object({ status_id: z.string().regex(/^\d{1,19}$/, "status_id must be a numeric id") });
 
-const expiry = (seconds: number | null | undefined) => (seconds === undefined ? undefined : seconds === null ? null : new Date(Date.now() + seconds * 1000));
+export const expiry = (seconds: number | null | undefined) => (seconds === undefined ? undefined : seconds === null ? null : new Date(Date.now() + seconds * 1000));
 
 function keywordChanges(list: z.infer<typeof keywordAttributes> | undefined): KeywordChange[] {
   return (list ?? []).map((k) => {

@@ -1,8 +1,9 @@
 import multipart from "@fastify/multipart";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { notFound, unprocessable } from "../../src/errors.ts";
+import type { MediaAttachment } from "../../src/media/media.repository.ts";
 import { MEDIA_KEY } from "../../src/media/media.store.ts";
 import { requireUser } from "../auth.ts";
 import { pathId } from "../params.ts";
@@ -34,30 +35,42 @@ async function readUpload(request: FastifyRequest) {
   return { file, fields: fields.parse(values) };
 }
 
+/** Mastodon answers 202 (upload) or 206 (read, update) while a large upload is still being processed. */
+function send(core: Core, reply: FastifyReply, media: MediaAttachment, pending: 202 | 206) {
+  return reply.code(media.processing === "complete" ? 200 : pending).send(serializeMedia(core, media));
+}
+
 export function mediaRoutes(app: FastifyInstance, core: Core) {
   app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: core.config.mediaMaxBytes, files: 4, fields: 20, fieldSize: 20_000, parts: 30 } });
 
-    const upload = async (request: FastifyRequest) => {
+    // v1 answers when the preview is made; v2 leaves large images to a job and answers 202 at once.
+    const upload = (defer: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
       const me = await requireUser(core, request, "write:media");
       const { file, fields: f } = await readUpload(request);
       if (!file?.length) throw unprocessable("Validation failed: File can't be blank");
-      return serializeMedia(core, await core.media.upload(me, file, { description: f.description, focus: f.focus }));
+      return send(core, reply, await core.media.upload(me, file, { description: f.description, focus: f.focus }, { defer }), 202);
     };
-    scope.post("/api/v2/media", upload);
-    scope.post("/api/v1/media", upload);
+    scope.post("/api/v2/media", upload(true));
+    scope.post("/api/v1/media", upload(false));
 
-    scope.put("/api/v1/media/:id", async (request) => {
+    scope.put("/api/v1/media/:id", async (request, reply) => {
       const me = await requireUser(core, request, "write:media");
       const id = pathId(request);
       const { fields: f } = await readUpload(request);
-      return serializeMedia(core, await core.media.update(me, id, { description: f.description, focus: f.focus }));
+      return send(core, reply, await core.media.update(me, id, { description: f.description, focus: f.focus }), 206);
     });
   });
 
-  app.get("/api/v1/media/:id", async (request) => {
+  app.get("/api/v1/media/:id", async (request, reply) => {
     const me = await requireUser(core, request, "write:media");
-    return serializeMedia(core, await core.media.get(me, pathId(request)));
+    return send(core, reply, await core.media.get(me, pathId(request)), 206);
+  });
+
+  app.delete("/api/v1/media/:id", async (request) => {
+    const me = await requireUser(core, request, "write:media");
+    await core.media.remove(me, pathId(request));
+    return {};
   });
 
   app.get("/system/media/:key", async (request, reply) => {

@@ -34,6 +34,9 @@ const createBody = z.object({
   scheduled_at: z.string().refine((v) => !Number.isNaN(Date.parse(v)), "scheduled_at must be an ISO 8601 date and time").optional().nullable(),
 });
 
+/** Mastodon 4.4: delete the status's media now instead of keeping them a day for a redraft. */
+const deleteParams = z.object({ delete_media: boolish.optional() });
+
 const editBody = createBody.pick({ status: true, sensitive: true, spoiler_text: true, language: true, media_ids: true, poll: true }).extend({
   media_attributes: z
     .preprocess((v) => asArray(v), z.array(z.object({ id: numericId, description: z.string().max(10_000).optional().nullable(), focus: z.string().max(100).optional().nullable() })).max(20))
@@ -105,7 +108,9 @@ export function statusRoutes(app: FastifyInstance, core: Core) {
 
   app.delete("/api/v1/statuses/:id", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
-    const deleted = await core.statuses.delete(me, pathId(request));
+    const body = typeof request.body === "object" && request.body !== null ? request.body : {};
+    const { delete_media: deleteMedia } = deleteParams.parse({ ...body, ...(request.query as object) });
+    const deleted = await core.statuses.delete(me, pathId(request), { deleteMedia });
     // Mastodon returns the deleted status with its source text, media and poll, for "delete and redraft".
     return { ...(await serializeStatus(core, deleted, me.id)), text: deleted.text ?? "" } as Record<string, unknown>;
   });

@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
-import { notFound } from "../../src/errors.ts";
 import { isHashtagName } from "../../src/search/hashtag.ts";
 import type { Scope } from "../../src/timelines/timeline.service.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { stringList } from "../nested-params.ts";
-import { boolish, linkHeader, pageOf, pathId } from "../params.ts";
+import { boolish, hashtagParam, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeStatuses } from "../serializers/status.ts";
-import { serializeTag } from "../serializers/tag.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
 
 const scopeQuery = z.object({ local: boolish.optional(), remote: boolish.optional(), only_media: boolish.optional() });
@@ -16,12 +14,6 @@ const scopeQuery = z.object({ local: boolish.optional(), remote: boolish.optiona
 function scopeOf(request: FastifyRequest): Scope {
   const q = scopeQuery.parse(request.query ?? {});
   return { local: q.local, remote: q.remote, onlyMedia: q.only_media };
-}
-
-function hashtagParam(request: FastifyRequest, name: string): string {
-  const value = String((request.params as Record<string, unknown>)[name] ?? "");
-  if (!isHashtagName(value)) throw notFound("Tag");
-  return value.toLowerCase();
 }
 
 /** Extra hashtags of a tag timeline (any[], all[], none[]); an invalid name is a 422. */
@@ -68,13 +60,6 @@ export function timelineRoutes(app: FastifyInstance, core: Core) {
     // The page is keyed by favourite id, not status id.
     linkHeader(reply, request, core.urls.origin, rows);
     return serializeStatuses(core, rows.map((r) => r.status), me.id);
-  });
-
-  app.get("/api/v1/tags/:name", async (request) => {
-    await optionalUser(core, request);
-    const name = hashtagParam(request, "name");
-    const tag = await core.search.tag(name);
-    return serializeTag(core, tag ?? { id: null, name });
   });
 
   // Kith computes no trends yet: the endpoints answer with empty lists so apps show nothing rather than fail.

@@ -41,6 +41,8 @@ export type AuthorizeView = {
   /** Hidden fields: the request's parameters and the signed form token. */
   hidden: Record<string, string>;
   switchAccountUrl: string;
+  /** For a signed-in browser: the sign-out button's token and the page to come back to. */
+  signOut: { token: string; returnTo: string } | null;
 };
 
 export function authorizePage(v: AuthorizeView): string {
@@ -58,7 +60,15 @@ export function authorizePage(v: AuthorizeView): string {
   return page(
     `Authorize ${v.appName}`,
     `<h1>Authorize ${app}?</h1><p><strong>${app}</strong>${website} asks to use your account on ${escapeHtml(v.instance)}. It will be able to:</p><ul>${scopes}</ul>${error}` +
-      `<form method="post" action="/oauth/authorize">${hidden}${who}<button type="submit" name="decision" value="approve">Authorize</button><button type="submit" name="decision" value="deny" formnovalidate>Deny</button></form>`,
+      `<form method="post" action="/oauth/authorize">${hidden}${who}<button type="submit" name="decision" value="approve">Authorize</button><button type="submit" name="decision" value="deny" formnovalidate>Deny</button></form>` +
+      (v.signOut ? signOutForm(v.signOut) : ""),
+  );
+}
+
+function signOutForm({ token, returnTo }: { token: string; returnTo: string }): string {
+  return (
+    `<form method="post" action="/auth/sign_out"><input type="hidden" name="sign_out_token" value="${escapeHtml(token)}">` +
+    `<input type="hidden" name="return_to" value="${escapeHtml(returnTo)}"><button type="submit">Sign out</button></form>`
   );
 }
 

@@ -1,25 +1,20 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import { OOB } from "../../src/auth/application.service.ts";
 import { AuthorizationError, type AuthorizationRequest } from "../../src/auth/authorization.service.ts";
+import { SESSION_TTL_SECONDS } from "../../src/auth/web-session.service.ts";
 import type { Core } from "../../src/core.ts";
 import { authorizePage, codePage, errorPage } from "./authorize.page.ts";
+import { FORM_TTL_MS, formNonce, SESSION_COOKIE, sendPage, sentByThisBrowser } from "./browser.ts";
 import { readCookie, setCookie } from "./cookies.ts";
+import { signOutToken } from "./sign-out.ts";
+import { credentialsOf } from "./credentials.ts";
 
 // GET /oauth/authorize shows the app, the scopes it asks for and either the
 // signed-in user or a sign-in form; POST /oauth/authorize signs in and
 // approves (or denies) and sends the browser back to the app with a code.
-//
-// Forgery: the form carries a token signed by the server that binds the
-// request's parameters to a random nonce kept in a SameSite cookie. A page
-// on another site can neither read the token nor make the browser send the
-// cookie with its POST.
-
-const CSRF_COOKIE = "kith_csrf";
-const SESSION_COOKIE = "kith_session";
-const FORM_TTL_MS = 30 * 60 * 1000;
-const SESSION_TTL_S = 24 * 60 * 60;
+// A signed-in browser is offered a sign-out button (routes/oauth/sign-out.ts).
 const PARAMS = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"] as const;
 
 type Params = Record<(typeof PARAMS)[number], string>;
@@ -30,17 +25,6 @@ function paramsOf(source: unknown): Params {
 }
 
 const digest = (params: Params) => createHash("sha256").update(JSON.stringify(PARAMS.map((k) => params[k]))).digest("base64url");
-
-function sendPage(reply: FastifyReply, status: number, html: string) {
-  return reply
-    .status(status)
-    .header("cache-control", "no-store")
-    .header("x-frame-options", "DENY")
-    .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'")
-    .header("referrer-policy", "no-referrer")
-    .type("text/html; charset=utf-8")
-    .send(html);
-}
 
 function redirectWith(reply: FastifyReply, uri: string, values: Record<string, string | null>) {
   const url = new URL(uri);
@@ -56,21 +40,13 @@ function sendError(reply: FastifyReply, error: AuthorizationError) {
 export function authorizeRoutes(app: FastifyInstance, core: Core) {
   const origin = core.urls.origin;
 
-  async function sessionAccount(request: FastifyRequest): Promise<Account | null> {
-    const payload = await core.signer.verify("session", readCookie(request, SESSION_COOKIE));
-    if (!payload) return null;
-    const [id, username] = payload as [string, string];
-    return core.signIn.stillSignedIn(BigInt(id), username);
-  }
+  const sessionAccount = (request: FastifyRequest) => core.webSessions.account(readCookie(request, SESSION_COOKIE));
 
   async function showForm(request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, params: Params, options: { account: Account | null; login?: string; error?: string; status?: number }) {
-    let nonce = readCookie(request, CSRF_COOKIE);
-    if (!nonce || !/^[\w-]{22,64}$/.test(nonce)) {
-      nonce = randomBytes(16).toString("base64url");
-      setCookie(reply, origin, CSRF_COOKIE, nonce);
-    }
+    const nonce = formNonce(request, reply, origin);
     const formToken = await core.signer.sign("authorize-form", [nonce, digest(params)], FORM_TTL_MS);
     const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+    const here = `/oauth/authorize?${query}`;
     query.set("force_login", "true");
     return sendPage(
       reply,
@@ -85,6 +61,7 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
         error: options.error ?? null,
         hidden: { ...Object.fromEntries(Object.entries(params).filter(([, v]) => v)), form_token: formToken },
         switchAccountUrl: `/oauth/authorize?${query}`,
+        signOut: options.account ? { token: await signOutToken(core, nonce), returnTo: here } : null,
       }),
     );
   }
@@ -106,8 +83,7 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
     const body = (request.body && typeof request.body === "object" && !Buffer.isBuffer(request.body) ? request.body : {}) as Record<string, unknown>;
     const params = paramsOf(body);
     const token = await core.signer.verify("authorize-form", typeof body.form_token === "string" ? body.form_token : undefined);
-    const nonce = readCookie(request, CSRF_COOKIE);
-    if (!token || !nonce || token[0] !== nonce || token[1] !== digest(params)) {
+    if (!sentByThisBrowser(request, token) || token![1] !== digest(params)) {
       return sendPage(reply, 403, errorPage("Please try again", "This form has expired or was not sent from this server's page. Go back to the app and start signing in again."));
     }
 
@@ -124,13 +100,12 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
     }
 
     let account: Account | null;
-    const login = typeof body.login === "string" ? body.login : null;
-    if (login !== null || typeof body.password === "string") {
-      const result = await core.signIn.signIn(login ?? "", typeof body.password === "string" ? body.password : "");
-      if (!result.ok) return showForm(request, reply, req, params, { account: null, login: login ?? "", error: result.message, status: 401 });
+    const credentials = credentialsOf(body);
+    if (credentials) {
+      const result = await core.signIn.signIn(credentials.login, credentials.password);
+      if (!result.ok) return showForm(request, reply, req, params, { account: null, login: credentials.login, error: result.message, status: 401 });
       account = result.account;
-      const session = await core.signer.sign("session", [String(account.id), account.username], SESSION_TTL_S * 1000);
-      setCookie(reply, origin, SESSION_COOKIE, session, SESSION_TTL_S);
+      setCookie(reply, origin, SESSION_COOKIE, await core.webSessions.start(account), SESSION_TTL_SECONDS);
     } else {
       account = await sessionAccount(request);
       if (!account) return showForm(request, reply, req, params, { account: null, error: "Please sign in.", status: 401 });

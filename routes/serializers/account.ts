@@ -10,7 +10,7 @@ import { permissionBits, ROLE_IDS, ROLE_NAMES } from "../../src/moderation/roles
 export const NOBODY = Object.freeze({ automatic: [], manual: [], current_user: "denied" });
 
 export function serializeAccount(core: Core, a: Account) {
-  const avatar = a.avatarUrl ?? `${core.urls.origin}/avatars/original/missing.png`;
+  const avatar = a.avatarUrl ?? core.urls.missingAvatar();
   const header = a.headerUrl ?? `${core.urls.origin}/headers/original/missing.png`;
   const fields = ((a.fields as ProfileField[] | null) ?? []).map((f) => ({ name: f.name, value: f.value, verified_at: f.verifiedAt ?? null }));
   return {
@@ -83,8 +83,11 @@ export function serializeCredentialAccount(core: Core, a: Account, followRequest
   };
 }
 
-/** `mute` is the viewer's active mute of this account, if any. */
-export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["relationships"]>>[number], mute?: { notifications: boolean; expiresAt: Date | null } | null) {
+/** What the viewer keeps to itself about an account: its active mute, a domain block, a note. */
+export type PrivateRelationship = { mute?: { notifications: boolean; expiresAt: Date | null } | null; domainBlocking?: boolean; note?: string };
+
+export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["relationships"]>>[number], own: PrivateRelationship = {}) {
+  const { mute } = own;
   return {
     id: String(r.id),
     following: r.following,
@@ -99,8 +102,8 @@ export function serializeRelationship(r: Awaited<ReturnType<Core["follows"]["rel
     muting_notifications: mute?.notifications ?? false,
     requested: r.requested,
     requested_by: r.requestedBy,
-    domain_blocking: false,
+    domain_blocking: own.domainBlocking ?? false,
     endorsed: false,
-    note: "",
+    note: own.note ?? "",
   };
 }

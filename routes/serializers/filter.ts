@@ -1,7 +1,9 @@
 import type { FilterMatch } from "../../src/filters/filter.match.ts";
 import type { LoadedFilterRow } from "../../src/filters/filter.service.ts";
+import type { V1Filter } from "../../src/filters/filter-v1.service.ts";
 
-// Mastodon's Filter, FilterKeyword, FilterStatus and FilterResult entities (API v2).
+// Mastodon's Filter, FilterKeyword, FilterStatus and FilterResult entities
+// (API v2), and the V1::Filter entity (one keyword seen through its filter).
 
 export function serializeKeyword(k: { id: bigint; keyword: string; wholeWord: boolean }) {
   return { id: String(k.id), keyword: k.keyword, whole_word: k.wholeWord };
@@ -25,4 +27,15 @@ export function serializeFilter(f: LoadedFilterRow) {
 
 export function serializeFilterResult(m: FilterMatch<LoadedFilterRow>) {
   return { filter: serializeFilter(m.filter), keyword_matches: m.keywordMatches, status_matches: m.statusMatches };
+}
+
+export function serializeV1Filter({ keyword, filter }: V1Filter) {
+  return {
+    id: String(keyword.id),
+    phrase: keyword.keyword,
+    context: filter.context,
+    whole_word: keyword.wholeWord,
+    expires_at: filter.expiresAt?.toISOString() ?? null,
+    irreversible: filter.action === "hide",
+  };
 }

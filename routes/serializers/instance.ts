@@ -2,8 +2,9 @@ import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
 import type { Rule } from "../../src/instance/rule.repository.ts";
 import type { Settings } from "../../src/instance/settings.ts";
+import { MAX_IMAGE_PIXELS } from "../../src/media/image-probe.ts";
 import { MAX_DESCRIPTION, MAX_MEDIA_PER_STATUS } from "../../src/media/media.service.ts";
-import { POLL_MAX_EXPIRES_IN, POLL_MAX_OPTION_CHARS, POLL_MIN_EXPIRES_IN } from "../../src/polls/poll.rules.ts";
+import { POLL_MAX_EXPIRES_IN, POLL_MAX_OPTION_CHARS } from "../../src/polls/poll.rules.ts";
 import { MAX_CHARS } from "../../src/statuses/status.service.ts";
 import { plainTextToHtml } from "../pages/text.ts";
 import { serializeAccount } from "./account.ts";
@@ -20,14 +21,16 @@ export type InstanceFacts = {
   rules: Rule[];
   usage: Awaited<ReturnType<Core["instance"]["usage"]>>;
   contact: Account | null;
+  /** The Web Push (VAPID) public key apps subscribe with. */
+  vapidKey: string;
 };
 
 /** What both instance entities and the /about page are made of. */
 export async function loadInstance(core: Core): Promise<InstanceFacts> {
-  const [settings, rules, usage] = await Promise.all([core.settings.all(), core.rules.list(), core.instance.usage()]);
+  const [settings, rules, usage, vapidKey] = await Promise.all([core.settings.all(), core.rules.list(), core.instance.usage(), core.push.vapid.publicKey()]);
   const id = settings.contactAccountId ? BigInt(settings.contactAccountId) : null;
   const found = id !== null ? await core.accounts.findById(id) : null;
-  return { settings, rules, usage, contact: found && !found.suspendedAt && found.domain === null ? found : null };
+  return { settings, rules, usage, vapidKey, contact: found && !found.suspendedAt && found.domain === null ? found : null };
 }
 
 /** open and approval take sign-ups (Mastodon's "open" and "approved" modes); invite and closed do not. */
@@ -49,12 +52,12 @@ function limits(core: Core) {
       supported_mime_types: SUPPORTED_MIME_TYPES,
       description_limit: MAX_DESCRIPTION,
       image_size_limit: maxBytes,
-      image_matrix_limit: 33_177_600,
+      image_matrix_limit: MAX_IMAGE_PIXELS,
       video_size_limit: 0,
       video_frame_rate_limit: 0,
       video_matrix_limit: 0,
     },
-    polls: { max_options: core.config.pollMaxOptions, max_characters_per_option: POLL_MAX_OPTION_CHARS, min_expiration: POLL_MIN_EXPIRES_IN, max_expiration: POLL_MAX_EXPIRES_IN },
+    polls: { max_options: core.config.pollMaxOptions, max_characters_per_option: POLL_MAX_OPTION_CHARS, min_expiration: core.config.pollMinExpiresIn, max_expiration: POLL_MAX_EXPIRES_IN },
   };
 }
 
@@ -80,7 +83,7 @@ export function serializeInstanceV2(core: Core, f: InstanceFacts) {
         privacy_policy: s.privacyPolicy ? `${core.urls.origin}/privacy` : null,
         terms_of_service: s.terms ? `${core.urls.origin}/terms` : null,
       },
-      vapid: { public_key: "" },
+      vapid: { public_key: f.vapidKey },
       accounts: {
         max_display_name_length: 30,
         max_note_length: 500,

@@ -1,26 +1,29 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { WebSocket } from "ws";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
 import { StreamRenderer } from "./render.ts";
 import { StreamSession } from "./session.ts";
+import type { StreamTransport } from "./transport.ts";
 
-/** How often sockets are pinged; one that misses a ping is dropped at the next. */
-const HEARTBEAT_MS = 30_000;
+/**
+ * Mastodon's event streams send `:thump` every 15 s; WebSockets are pinged as
+ * often, and one that missed a ping is dropped at the next.
+ */
+export const HEARTBEAT_MS = 15_000;
 
-/** The streaming sessions of this web process, with one heartbeat for all of them. */
+/** The streaming sessions of this web process, over either transport, with one heartbeat for all of them. */
 export class StreamHub {
   private readonly core: Core;
   private readonly renderer: StreamRenderer;
   private readonly sessions = new Set<StreamSession>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(core: Core) {
+  constructor(core: Core, heartbeatMs = HEARTBEAT_MS) {
     this.core = core;
     this.renderer = new StreamRenderer(core);
     this.heartbeat = setInterval(() => {
-      for (const session of this.sessions) session.ping();
-    }, HEARTBEAT_MS);
+      for (const session of this.sessions) session.heartbeat();
+    }, heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -30,10 +33,10 @@ export class StreamHub {
     return session;
   }
 
-  /** The upgrade completed: the session lives as long as its socket. */
-  connect(session: StreamSession, socket: WebSocket) {
-    socket.on("close", () => void this.end(session));
-    session.attach(socket);
+  /** The connection is open: the session lives as long as it does. */
+  connect(session: StreamSession, transport: StreamTransport) {
+    transport.onClose(() => void this.end(session));
+    session.attach(transport);
   }
 
   async end(session: StreamSession) {

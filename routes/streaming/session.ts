@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { WebSocket } from "ws";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
@@ -7,17 +6,17 @@ import type { StreamMessage } from "../../src/streaming/channels.ts";
 import type { Listener } from "../../src/streaming/pubsub.ts";
 import type { StreamRenderer } from "./render.ts";
 import { resolveStream, type Stream, type StreamRequest } from "./streams.ts";
+import type { Outgoing, StreamTransport } from "./transport.ts";
 
-/** A client that lets this much pile up unread is dropped rather than buffered without end. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Each stream costs a Redis subscription; no client needs more than this on one connection. */
 const MAX_SUBSCRIPTIONS = 100;
 
 type Subscription = { stream: Stream; listener: Listener };
 
-// One WebSocket connection of one user: the streams it subscribed to, and an
-// ordered outbox, so a `delete` never overtakes the `update` it follows even
-// though rendering an update takes a database round trip.
+// One streaming connection of one user, whatever carries it (a WebSocket or
+// an event stream): the streams it subscribed to, and an ordered outbox, so a
+// `delete` never overtakes the `update` it follows even though rendering an
+// update takes a database round trip.
 
 export class StreamSession {
   readonly account: Account;
@@ -26,12 +25,11 @@ export class StreamSession {
   private readonly renderer: StreamRenderer;
   private readonly log: FastifyBaseLogger;
   private readonly subscriptions = new Map<string, Subscription>();
-  private socket: WebSocket | null = null;
-  /** What was ready before the upgrade completed. */
-  private early: string[] = [];
+  private transport: StreamTransport | null = null;
+  /** What was ready before the connection was: a stream is subscribed before the client is told it is open. */
+  private early: Outgoing[] = [];
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
-  alive = true;
 
   constructor(core: Core, renderer: StreamRenderer, account: Account, scopes: string[], log: FastifyBaseLogger) {
     this.core = core;
@@ -41,28 +39,30 @@ export class StreamSession {
     this.log = log;
   }
 
-  attach(socket: WebSocket) {
-    if (this.closed) return socket.close(1001);
-    this.socket = socket;
-    for (const text of this.early) socket.send(text);
+  attach(transport: StreamTransport) {
+    if (this.closed) return transport.close();
+    this.transport = transport;
+    for (const message of this.early) transport.send(message);
     this.early = [];
-    socket.on("message", (data, isBinary) => this.receive(isBinary ? null : data.toString()));
-    socket.on("pong", () => (this.alive = true));
   }
 
   /** Subscribes to a stream; problems are told to the client as Mastodon does, `{"error", "status"}`. */
   async subscribe(request: StreamRequest) {
     try {
-      const stream = await resolveStream(this.core, this.account, this.scopes, request);
-      const key = stream.label.join("\n");
-      if (this.closed || this.subscriptions.has(key)) return;
-      if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) throw new KithError(400, `At most ${MAX_SUBSCRIPTIONS} streams per connection`);
-      const listener: Listener = (_channel, message) => this.enqueue(() => this.deliver(stream, message));
-      this.subscriptions.set(key, { stream, listener });
-      await Promise.all(stream.channels.map((channel) => this.core.streaming.subscribe(channel, listener)));
+      await this.add(await resolveStream(this.core, this.account, this.scopes, request));
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /** Subscribes to a stream already resolved (and so allowed); resolves once its messages will arrive. */
+  async add(stream: Stream) {
+    const key = stream.label.join("\n");
+    if (this.closed || this.subscriptions.has(key)) return;
+    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) throw new KithError(400, `At most ${MAX_SUBSCRIPTIONS} streams per connection`);
+    const listener: Listener = (_channel, message) => this.enqueue(() => this.deliver(stream, message));
+    this.subscriptions.set(key, { stream, listener });
+    await Promise.all(stream.channels.map((channel) => this.core.streaming.subscribe(channel, listener)));
   }
 
   async unsubscribe(request: StreamRequest) {
@@ -78,18 +78,15 @@ export class StreamSession {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions.keys()].map((key) => this.drop(key)));
-    if (this.socket && this.socket.readyState < 2) this.socket.close(1001);
+    this.transport?.close();
   }
 
-  /** Called by the hub's heartbeat: a socket that did not answer the last ping is dead. */
-  ping() {
-    if (!this.socket) return;
-    if (!this.alive) return this.socket.terminate();
-    this.alive = false;
-    this.socket.ping();
+  heartbeat() {
+    this.transport?.heartbeat();
   }
 
-  private receive(text: string | null) {
+  /** A message from a WebSocket client: `{"type": "subscribe" | "unsubscribe", "stream", ...}`. */
+  receive(text: string | null) {
     let message: unknown = null;
     try {
       message = text === null ? null : JSON.parse(text);
@@ -126,11 +123,8 @@ export class StreamSession {
     this.send({ error: "An unexpected error occurred", status: 500 });
   }
 
-  private send(body: Record<string, unknown>) {
-    const text = JSON.stringify(body);
-    if (!this.socket) return void this.early.push(text);
-    if (this.socket.readyState !== 1) return;
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) return this.socket.terminate();
-    this.socket.send(text);
+  private send(message: Outgoing) {
+    if (this.transport) this.transport.send(message);
+    else this.early.push(message);
   }
 }

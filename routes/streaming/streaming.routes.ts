@@ -1,14 +1,20 @@
 import "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { forbidden, KithError } from "../../src/errors.ts";
-import { StreamHub } from "./hub.ts";
+import { boolish } from "../params.ts";
+import { EventStreamTransport } from "./event-stream.ts";
+import { HEARTBEAT_MS, StreamHub } from "./hub.ts";
 import type { StreamSession } from "./session.ts";
-import { mayStream, type StreamRequest } from "./streams.ts";
+import { EVENT_STREAM_PATHS, eventStreamName, mayStream, resolveStream, type StreamRequest } from "./streams.ts";
+import { WebSocketTransport } from "./websocket.ts";
 
-// Mastodon's streaming API on the web process itself: one WebSocket endpoint
+// Mastodon's streaming API on the web process itself, over two transports
+// that share sessions, subscriptions and rendering: one WebSocket endpoint
 // where clients subscribe to streams by query (`?stream=user`) or by message
-// (`{"type":"subscribe","stream":"hashtag","tag":"cats"}`).
+// (`{"type":"subscribe","stream":"hashtag","tag":"cats"}`), and one
+// server-sent events endpoint per stream (`/api/v1/streaming/hashtag?tag=cats`).
 
 /** Mastodon's order: the Authorization header, the access_token parameter, then the WebSocket subprotocol. */
 function tokenOf(request: FastifyRequest): string | null {
@@ -20,6 +26,7 @@ function tokenOf(request: FastifyRequest): string | null {
 
 /** Tokens in the query string must not reach the request log. */
 const redacted = (url: string) => url.replace(/([?&]access_token=)[^&]*/gi, "$1[redacted]");
+const logSerializers = { req: (request: FastifyRequest) => ({ method: request.method, url: redacted(request.url), remoteAddress: request.ip }) };
 
 async function authenticate(core: Core, request: FastifyRequest) {
   const token = tokenOf(request);
@@ -30,17 +37,20 @@ async function authenticate(core: Core, request: FastifyRequest) {
   return { account: await core.accounts.get(principal.accountId), scopes: principal.scopes };
 }
 
-export function streamingRoutes(app: FastifyInstance, core: Core) {
-  const hub = new StreamHub(core);
+const eventStreamQuery = z.object({ only_media: boolish.optional(), tag: z.string().optional(), list: z.string().optional() });
+
+export function streamingRoutes(app: FastifyInstance, core: Core, options: { heartbeatMs?: number } = {}) {
+  const hub = new StreamHub(core, options.heartbeatMs ?? HEARTBEAT_MS);
   const sessions = new WeakMap<FastifyRequest, StreamSession>();
-  app.addHook("onClose", () => hub.close());
+  // Before the server stops accepting: an open event stream is a request that never completes on its own.
+  app.addHook("preClose", () => hub.close());
 
   app.get("/api/v1/streaming/health", async (_request, reply) => reply.type("text/plain; charset=utf-8").send("OK"));
 
   app.route({
     method: "GET",
     url: "/api/v1/streaming",
-    logSerializers: { req: (request: FastifyRequest) => ({ method: request.method, url: redacted(request.url), remoteAddress: request.ip }) },
+    logSerializers,
     // Runs before the upgrade: a bad token is refused with a plain HTTP 401, and
     // the stream asked for in the URL is subscribed before the socket opens,
     // so nothing published after the client sees `open` is missed.
@@ -55,6 +65,34 @@ export function streamingRoutes(app: FastifyInstance, core: Core) {
       if (query.stream !== undefined) await session.subscribe(query);
     },
     handler: async (_request, reply) => reply.status(426).header("upgrade", "websocket").send({ error: "This endpoint only accepts WebSocket connections" }),
-    wsHandler: (socket, request) => hub.connect(sessions.get(request)!, socket),
+    wsHandler: (socket, request) => {
+      const session = sessions.get(request)!;
+      hub.connect(session, new WebSocketTransport(socket, (text) => session.receive(text)));
+    },
+  });
+
+  for (const path of Object.keys(EVENT_STREAM_PATHS)) {
+    app.get(`/api/v1/streaming/${path}`, { logSerializers }, async (request, reply) => {
+      const { account, scopes } = await authenticate(core, request);
+      const query = eventStreamQuery.parse(request.query ?? {});
+      // Refusals (a missing tag, someone else's list, a scope) are HTTP errors, before the stream opens.
+      const stream = await resolveStream(core, account, scopes, { stream: eventStreamName(path, query.only_media ?? false), tag: query.tag, list: query.list });
+      const session = hub.open(account, scopes, request.log);
+      try {
+        await session.add(stream);
+      } catch (err) {
+        await hub.end(session);
+        throw err;
+      }
+      reply.hijack();
+      // A client that left while the subscription was made is not there to be told of its end.
+      if (request.raw.socket.destroyed) return void (await hub.end(session));
+      hub.connect(session, new EventStreamTransport(reply.raw, { "access-control-allow-origin": "*" }));
+    });
+  }
+
+  // Mastodon refuses a path it has no stream for before looking at the token.
+  app.get("/api/v1/streaming/*", async () => {
+    throw new KithError(400, "Unknown channel requested");
   });
 }

@@ -61,11 +61,13 @@ export async function resolveStream(core: Core, account: Account, scopes: string
     case "hashtag":
     case "hashtag:local": {
       const tag = typeof request.tag === "string" ? normalizeTag(request.tag) : "";
-      if (!tag) throw new KithError(400, "No tag for stream provided");
+      if (!tag) throw new KithError(400, "Missing tag name parameter");
       return { label: [name, tag], channels: [channels.hashtag(tag, name === "hashtag:local")], onlyMedia: false, filterContext: "public" };
     }
     case "list": {
-      const id = parseId(typeof request.list === "string" ? request.list : typeof request.list === "number" ? String(request.list) : undefined);
+      const raw = typeof request.list === "string" ? request.list : typeof request.list === "number" ? String(request.list) : "";
+      if (!raw) throw new KithError(400, "Missing list name parameter");
+      const id = parseId(raw);
       if (id === null) throw notFound("List");
       await core.lists.get(account.id, id);
       return { label: [name, String(id)], channels: [channels.list(id)], onlyMedia: false, filterContext: "home" };
@@ -73,4 +75,25 @@ export async function resolveStream(core: Core, account: Account, scopes: string
     default:
       throw new KithError(400, "Unknown stream type");
   }
+}
+
+/**
+ * The event-stream endpoints, `/api/v1/streaming/<path>`, and the stream each
+ * serves; `only_media` picks the `:media` variant of the public ones (Mastodon's `channelNameFromPath`).
+ */
+export const EVENT_STREAM_PATHS: Readonly<Record<string, string>> = {
+  user: "user",
+  "user/notification": "user:notification",
+  public: "public",
+  "public/local": "public:local",
+  "public/remote": "public:remote",
+  hashtag: "hashtag",
+  "hashtag/local": "hashtag:local",
+  list: "list",
+  direct: "direct",
+};
+
+export function eventStreamName(path: string, onlyMedia: boolean): string {
+  const name = EVENT_STREAM_PATHS[path]!;
+  return onlyMedia && name in PUBLIC ? `${name}:media` : name;
 }

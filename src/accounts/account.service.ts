@@ -13,7 +13,7 @@ export const MAX_PROFILE_FIELDS = 4;
 const MAX_FIELD_CHARS = 255;
 
 /** Checks and stores profile images: MediaService does both with the same rules as uploads. */
-export type ProfileImages = { checkImage(data: Buffer): unknown; storeImage(data: Buffer): Promise<string> };
+export type ProfileImages = { checkImage(data: Buffer): unknown; storeImage(data: Buffer): Promise<string>; removeImage(url: string): Promise<void> };
 
 /** What a local user may change of their profile; null or an empty buffer removes an image. */
 export type ProfileChanges = {
@@ -256,15 +256,26 @@ export class AccountService {
     for (const data of images) this.images!.checkImage(data);
     // An empty string (or empty file) removes the image, as on Mastodon.
     const urlOf = async (data: Buffer | null | undefined) => (data === undefined ? undefined : data?.length ? await this.images!.storeImage(data) : null);
+    const before = avatar !== undefined || header !== undefined ? await this.accounts.findById(accountId) : null;
     const avatarUrl = await urlOf(avatar);
     const headerUrl = await urlOf(header);
-    const account = await this.accounts.updateProfile(accountId, {
-      ...rest,
-      ...(note !== undefined ? { note: note.trim() ? this.renderText(note) : "", noteSource: note } : {}),
-      ...(typedFields ? { fields: typedFields.map((f): LocalProfileField => ({ name: f.name.trim(), value: this.renderField(f.value), source: f.value })) } : {}),
-      ...(avatarUrl !== undefined ? { avatarUrl } : {}),
-      ...(headerUrl !== undefined ? { headerUrl } : {}),
-    });
+    let account;
+    try {
+      account = await this.accounts.updateProfile(accountId, {
+        ...rest,
+        ...(note !== undefined ? { note: note.trim() ? this.renderText(note) : "", noteSource: note } : {}),
+        ...(typedFields ? { fields: typedFields.map((f): LocalProfileField => ({ name: f.name.trim(), value: this.renderField(f.value), source: f.value })) } : {}),
+        ...(avatarUrl !== undefined ? { avatarUrl } : {}),
+        ...(headerUrl !== undefined ? { headerUrl } : {}),
+      });
+    } catch (err) {
+      for (const url of [avatarUrl, headerUrl]) if (url) await this.images!.removeImage(url);
+      throw err;
+    }
+    // A replaced or removed image's file goes too.
+    for (const [old, now] of [[before?.avatarUrl, avatarUrl], [before?.headerUrl, headerUrl]] as const) {
+      if (old && now !== undefined && old !== now) await this.images?.removeImage(old);
+    }
     await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(accountId) });
     return account;
   }

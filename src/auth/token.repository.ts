@@ -37,9 +37,15 @@ export class TokenRepository {
     return this.db.accessToken.findFirst({ where: { OR: [{ tokenHash: hash }, { refreshTokenHash: hash }] } });
   }
 
-  /** True only for the caller that revoked it: two refreshes racing on one token cannot both win. */
+  /**
+   * True only for the caller that revoked it: two refreshes racing on one token cannot both win.
+   * Its Web Push subscription goes with it, as on Mastodon.
+   */
   async revoke(id: bigint, at: Date): Promise<boolean> {
-    const { count } = await this.db.accessToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+    const [{ count }] = await this.db.$transaction([
+      this.db.accessToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } }),
+      this.db.pushSubscription.deleteMany({ where: { accessTokenId: id } }),
+    ]);
     return count === 1;
   }
 

@@ -1,4 +1,4 @@
-import { stripHtml } from "../statuses/sanitize.ts";
+import { plainText } from "../statuses/sanitize.ts";
 
 // Which of a viewer's filters catch a status. Pure: the service loads the
 // filters once per page and this runs over every status of the page.
@@ -40,12 +40,7 @@ export function keywordPattern(keyword: string, wholeWord: boolean): RegExp {
 
 /** The plain text a keyword is matched against: warning, body and media descriptions. */
 export function filterableText(status: Filterable): string {
-  const body = stripHtml(status.content.replace(/<br\s*\/?>|<\/p>/gi, "\n"))
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, "&");
+  const body = plainText(status.content);
   const descriptions = Array.isArray(status.attachments)
     ? (status.attachments as { description?: string | null }[]).flatMap((a) => (a?.description ? [a.description] : []))
     : [];

@@ -60,6 +60,15 @@ export class FilterRepository {
     return this.db.filterKeyword.findMany({ where: { filterId, filter: { accountId } }, orderBy: { id: "asc" } });
   }
 
+  /** Keywords with their filter: Mastodon's v1 filters are keywords seen through their filter. */
+  keywordsWithFilter(accountId: bigint) {
+    return this.db.filterKeyword.findMany({ where: { filter: { accountId } }, include: { filter: { include: withChildren } }, orderBy: { id: "asc" } });
+  }
+
+  findKeywordWithFilter(accountId: bigint, id: bigint) {
+    return this.db.filterKeyword.findFirst({ where: { id, filter: { accountId } }, include: { filter: { include: withChildren } } });
+  }
+
   findKeyword(accountId: bigint, id: bigint) {
     return this.db.filterKeyword.findFirst({ where: { id, filter: { accountId } } });
   }

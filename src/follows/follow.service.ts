@@ -19,6 +19,8 @@ export class FollowService {
   private readonly notifications: NotificationService;
   private readonly jobs: JobQueue;
   private readonly urls: LocalUrls;
+  /** Domains each account blocks for itself: no follows either way with them. Set by the core, which builds them later. */
+  domainBlocks: { blocks(accountId: bigint, domain: string): Promise<boolean> } | null = null;
 
   constructor(follows: FollowRepository, blocks: BlockRepository, accounts: AccountService, notifications: NotificationService, jobs: JobQueue, urls: LocalUrls) {
     this.follows = follows;
@@ -37,6 +39,7 @@ export class FollowService {
     if (followerId === targetId) throw unprocessable("You cannot follow yourself");
     const target = await this.accounts.get(targetId);
     if (await this.blocks.eitherBlocks(followerId, targetId)) throw forbidden("You cannot follow this account");
+    if (target.domain !== null && (await this.domainBlocks?.blocks(followerId, target.domain))) throw forbidden("You cannot follow this account");
     const id = newId();
     const remote = target.domain !== null;
     const state = remote || target.locked ? "pending" : "accepted";
@@ -68,7 +71,7 @@ export class FollowService {
   /** A remote actor's Follow reached a local account. */
   async receiveFollow(follower: Account, target: Account, followUri: string) {
     if (target.domain !== null || follower.domain === null) return;
-    if (await this.blocks.blocks(target.id, follower.id)) {
+    if ((await this.blocks.blocks(target.id, follower.id)) || (await this.domainBlocks?.blocks(target.id, follower.domain))) {
       await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) });
       return;
     }

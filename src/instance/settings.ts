@@ -77,6 +77,16 @@ export class SettingsService {
     return (await this.all())[key];
   }
 
+  /**
+   * A value Kith keeps for itself in the same table (a key pair made on first
+   * need), never shown by all(). The first value stored wins, so every
+   * process gets the same one; callers cache it.
+   */
+  async internal<T>(key: string, make: () => T): Promise<T> {
+    if (isSettingKey(key)) throw new Error(`${key} is an admin setting`);
+    return (await this.settings.putIfAbsent(key, make())) as T;
+  }
+
   /** Validates and stores changes; unknown keys and bad values are refused with a ZodError (422). */
   async update(changes: Partial<Settings>): Promise<Settings> {
     const next = settingsSchema.parse({ ...(await this.all()), ...changes });

@@ -47,6 +47,14 @@ export type JobPayloads = {
   /** A suspended local account's grace period is over: its data goes, unless it was unsuspended meanwhile. */
   "account.purge": { accountId: string; suspendedAt: string };
   "status.publishScheduled": { scheduledStatusId: string };
+  /** A large upload's preview and blurhash, made after the API answered 202. */
+  "media.process": { mediaId: string };
+  /** The periodic sweep of media uploaded more than a day ago and never attached. */
+  "media.cleanup": Record<string, never>;
+  /** A poll's end time has come: its local voters and local author hear of it. */
+  "poll.expire": { pollId: string };
+  /** One notification to one Web Push subscription. */
+  "push.deliver": { subscriptionId: string; notificationId: string };
 };
 
 export type JobName = keyof JobPayloads;
@@ -55,5 +63,8 @@ export interface JobQueue {
   /** With `dedupeKey`, a job still waiting under the same key is not queued twice; `delayMs` runs it later. */
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string; delayMs?: number }): Promise<void>;
 }
+
+/** Thrown by a job that can never succeed (the remote end refused it for good): no retries. */
+export class PermanentJobError extends Error {}
 
 export type JobHandlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<void> };

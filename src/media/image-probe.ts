@@ -16,13 +16,24 @@ export function sniffImage(data: Uint8Array): ImageKind | null {
   return null;
 }
 
-/** Width and height as shown: EXIF orientations 5–8 turn the picture a quarter. Null if the header is unreadable. */
-export function imageDimensions(data: Uint8Array): { width: number; height: number } | null {
+/**
+ * Largest picture accepted, in pixels (Mastodon's image_matrix_limit, 7680×4320).
+ * Decoding needs four bytes a pixel, so a small file that declares a huge
+ * picture (a decompression bomb) is refused on its header alone.
+ */
+export const MAX_IMAGE_PIXELS = 33_177_600;
+
+/** Size as stored, EXIF orientation (1 when none), and size as shown: orientations 5–8 turn the picture a quarter. */
+export type ImageHeader = { storedWidth: number; storedHeight: number; orientation: number; width: number; height: number };
+
+/** What the file's header declares, or null if it is unreadable. */
+export function readImageHeader(data: Uint8Array): ImageHeader | null {
   try {
     const size = imageSize(data);
     if (!size.width || !size.height) return null;
-    const turned = size.orientation !== undefined && size.orientation >= 5;
-    return turned ? { width: size.height, height: size.width } : { width: size.width, height: size.height };
+    const orientation = size.orientation !== undefined && size.orientation >= 1 && size.orientation <= 8 ? size.orientation : 1;
+    const turned = orientation >= 5;
+    return { storedWidth: size.width, storedHeight: size.height, orientation, width: turned ? size.height : size.width, height: turned ? size.width : size.height };
   } catch {
     return null;
   }

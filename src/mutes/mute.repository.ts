@@ -3,7 +3,7 @@ import type { IdRange } from "../notifications/notification.repository.ts";
 import { idWhere } from "../notifications/notification.repository.ts";
 
 /** A mute counts until it expires; expired rows are ignored rather than swept. */
-const active = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+export const activeMute = (now: Date) => ({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
 export class MuteRepository {
   private readonly db: Db;
@@ -28,22 +28,22 @@ export class MuteRepository {
   /** The accounts this account mutes now: hidden from its timelines. */
   mutedIds(accountId: bigint, now = new Date()) {
     return this.db.mute
-      .findMany({ where: { accountId, ...active(now) }, select: { targetId: true } })
+      .findMany({ where: { accountId, ...activeMute(now) }, select: { targetId: true } })
       .then((rows) => rows.map((r) => r.targetId));
   }
 
   among(accountId: bigint, targetIds: bigint[], now = new Date()) {
-    return this.db.mute.findMany({ where: { accountId, targetId: { in: targetIds }, ...active(now) } });
+    return this.db.mute.findMany({ where: { accountId, targetId: { in: targetIds }, ...activeMute(now) } });
   }
 
   /** Whether a mute silences notifications from `fromId` to `accountId`. */
   silences(accountId: bigint, fromId: bigint, now = new Date()) {
-    return this.db.mute.count({ where: { accountId, targetId: fromId, notifications: true, ...active(now) } }).then((n) => n > 0);
+    return this.db.mute.count({ where: { accountId, targetId: fromId, notifications: true, ...activeMute(now) } }).then((n) => n > 0);
   }
 
   page(accountId: bigint, range: IdRange, now = new Date()) {
     return this.db.mute.findMany({
-      where: { accountId, id: idWhere(range), ...active(now) },
+      where: { accountId, id: idWhere(range), ...activeMute(now) },
       orderBy: { id: range.minId !== undefined ? "asc" : "desc" },
       take: range.limit,
       include: { target: true },

@@ -6,6 +6,9 @@ import { idWhere, newestFirst, type IdRange } from "../notifications/notificatio
 import type { Mute } from "../generated/prisma/client.ts";
 import type { MuteRepository } from "./mute.repository.ts";
 
+/** The domains an account blocks for itself. */
+type BlockedDomains = { domainsOf(accountId: bigint): Promise<string[]> };
+
 export type MuteOptions = { notifications?: boolean; durationSeconds?: number };
 
 // Mutes are private to the muter: nothing federates, the muted account never knows.
@@ -14,11 +17,13 @@ export class MuteService {
   private readonly mutes: MuteRepository;
   private readonly accounts: AccountService;
   private readonly blocks: BlockRepository;
+  private readonly domains: BlockedDomains;
 
-  constructor(mutes: MuteRepository, accounts: AccountService, blocks: BlockRepository) {
+  constructor(mutes: MuteRepository, accounts: AccountService, blocks: BlockRepository, domains: BlockedDomains) {
     this.mutes = mutes;
     this.accounts = accounts;
     this.blocks = blocks;
+    this.domains = domains;
   }
 
   async mute(accountId: bigint, targetId: bigint, options: MuteOptions = {}) {
@@ -72,5 +77,10 @@ export class MuteService {
   async hiddenFor(accountId: bigint): Promise<bigint[]> {
     const [blocked, muted] = await Promise.all([this.blocks.hiddenFor(accountId), this.mutes.mutedIds(accountId)]);
     return [...new Set([...blocked, ...muted])];
+  }
+
+  /** Domains the viewer blocks: their posts leave its timelines, as TimelineService decides. */
+  hiddenDomainsFor(accountId: bigint): Promise<string[]> {
+    return this.domains.domainsOf(accountId);
   }
 }

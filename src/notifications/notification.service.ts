@@ -6,11 +6,16 @@ import { silentBus, type EventBus } from "../streaming/events.ts";
 /** Whether `accountId` has silenced notifications from `fromId` (a mute with notifications on, a block). */
 export type Silencer = (accountId: bigint, fromId: bigint) => Promise<boolean>;
 
+/** Told of every new notification (Web Push queues its pushes here). */
+export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType }) => Promise<void>;
+
 export class NotificationService {
   private readonly notifications: NotificationRepository;
   private readonly silenced: Silencer;
   /** Live updates (the streaming API); set by the core once the bus exists. */
   events: EventBus = silentBus;
+  /** Set by the core once Web Push exists. */
+  onCreated: NotificationListener = async () => undefined;
 
   constructor(notifications: NotificationRepository, silenced: Silencer = async () => false) {
     this.notifications = notifications;
@@ -21,8 +26,25 @@ export class NotificationService {
   async notify(recipient: { id: bigint; domain: string | null }, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
     if (recipient.domain !== null || recipient.id === fromAccountId) return;
     if (await this.silenced(recipient.id, fromAccountId)) return;
-    const id = await this.notifications.create({ accountId: recipient.id, fromAccountId, type, statusId });
-    if (id !== null) await this.events.publish({ type: "notification.created", accountId: recipient.id, notificationId: id });
+    await this.record(recipient.id, fromAccountId, type, statusId);
+  }
+
+  /** A notification for a local account; the unique key makes a repeat a no-op. */
+  private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
+    const id = await this.notifications.create({ accountId, fromAccountId, type, statusId });
+    if (id === null) return;
+    await this.events.publish({ type: "notification.created", accountId, notificationId: id });
+    await this.onCreated({ id, accountId, type });
+  }
+
+  /**
+   * A poll ended (Mastodon's `poll`, from the poll's author): its local
+   * voters hear of it, and so does its author when local, the one
+   * notification anyone gets of their own act.
+   */
+  async pollEnded(status: { id: bigint; accountId: bigint; account: { domain: string | null } }, localVoterIds: bigint[]) {
+    if (status.account.domain === null) await this.record(status.accountId, status.accountId, "poll", status.id);
+    for (const voterId of localVoterIds) await this.notify({ id: voterId, domain: null }, status.accountId, "poll", status.id);
   }
 
   /** A status was edited: the local accounts that reblogged it hear about it (Mastodon's `update`). */

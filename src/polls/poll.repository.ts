@@ -64,6 +64,13 @@ export class PollRepository {
     return out;
   }
 
+  /** Local voters of a poll (local or remote), who hear when it ends. */
+  localVoterIds(pollId: bigint) {
+    return this.db.pollVote
+      .findMany({ where: { pollId, account: { domain: null } }, select: { accountId: true }, distinct: ["accountId"] })
+      .then((rows) => rows.map((r) => r.accountId));
+  }
+
   /** Remote voters of a local poll, whose servers want to see the new counts. */
   remoteVoterIds(pollId: bigint) {
     return this.db.pollVote

@@ -2,9 +2,11 @@ import { unprocessable } from "../errors.ts";
 
 // What makes a poll valid, shared by new posts, edits and scheduled posts.
 
-export const POLL_MIN_EXPIRES_IN = 300;
 export const POLL_MAX_EXPIRES_IN = 2_629_746;
 export const POLL_MAX_OPTION_CHARS = 50;
+
+/** What the instance allows: most options, and shortest duration in seconds (KITH_POLL_MIN_EXPIRES_IN, 300 as on Mastodon). */
+export type PollLimits = { maxOptions: number; minExpiresIn: number };
 
 /** A poll as a local author asks for it. */
 export type NewPoll = { options: string[]; expiresIn: number; multiple?: boolean; hideTotals?: boolean };
@@ -19,15 +21,16 @@ export type PollData = {
   expiresAt: Date | null;
 };
 
-export function validatePoll(input: NewPoll, maxOptions: number, now = new Date()): PollData {
+export function validatePoll(input: NewPoll, limits: PollLimits, now = new Date()): PollData {
+  const { maxOptions, minExpiresIn } = limits;
   const options = input.options.map((o) => o.trim());
   if (options.length < 2) throw unprocessable("Validation failed: Poll must have at least 2 options");
   if (options.length > maxOptions) throw unprocessable(`Validation failed: Poll must not have more than ${maxOptions} options`);
   if (options.some((o) => !o)) throw unprocessable("Validation failed: Poll options must not be blank");
   if (options.some((o) => [...o].length > POLL_MAX_OPTION_CHARS)) throw unprocessable(`Validation failed: Poll options must not be longer than ${POLL_MAX_OPTION_CHARS} characters`);
   if (new Set(options).size !== options.length) throw unprocessable("Validation failed: Poll options must not repeat");
-  if (!Number.isInteger(input.expiresIn) || input.expiresIn < POLL_MIN_EXPIRES_IN || input.expiresIn > POLL_MAX_EXPIRES_IN) {
-    throw unprocessable(`Validation failed: Poll expires_in must be from ${POLL_MIN_EXPIRES_IN} to ${POLL_MAX_EXPIRES_IN} seconds`);
+  if (!Number.isInteger(input.expiresIn) || input.expiresIn < minExpiresIn || input.expiresIn > POLL_MAX_EXPIRES_IN) {
+    throw unprocessable(`Validation failed: Poll expires_in must be from ${minExpiresIn} to ${POLL_MAX_EXPIRES_IN} seconds`);
   }
   return {
     options,

@@ -1,8 +1,10 @@
 import type { Account } from "../accounts/account.repository.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
+import type { NotificationService } from "../notifications/notification.service.ts";
 import type { StatusView } from "../statuses/status.repository.ts";
 import type { StatusService } from "../statuses/status.service.ts";
+import { POLL_END_TOLERANCE_MS, schedulePollEnd } from "./poll-end.ts";
 import { isExpired, validateChoices } from "./poll.rules.ts";
 import type { Poll, PollRepository } from "./poll.repository.ts";
 
@@ -20,11 +22,13 @@ export class PollService {
   private readonly polls: PollRepository;
   private readonly statuses: StatusService;
   private readonly jobs: JobQueue;
+  private readonly notifications: NotificationService;
 
-  constructor(polls: PollRepository, statuses: StatusService, jobs: JobQueue) {
+  constructor(polls: PollRepository, statuses: StatusService, jobs: JobQueue, notifications: NotificationService) {
     this.polls = polls;
     this.statuses = statuses;
     this.jobs = jobs;
+    this.notifications = notifications;
   }
 
   /** A poll whose status the viewer may see, or 404. */
@@ -43,8 +47,11 @@ export class PollService {
     const outcome = await this.polls.vote(poll.id, account.id, valid, (voteId) => (remote ? `${account.uri}#votes/${voteId}` : null), false);
     if (!outcome) throw notFound("Record");
     if (outcome.alreadyVoted) throw unprocessable("Validation failed: You have already voted on this poll");
-    if (remote) await this.jobs.enqueue("federate", { kind: "pollVote", voteIds: outcome.created.map((v) => String(v.id)) });
-    else await this.announceCounts(status.id);
+    if (remote) {
+      await this.jobs.enqueue("federate", { kind: "pollVote", voteIds: outcome.created.map((v) => String(v.id)) });
+      // A local poll's end is set when it is posted; a remote one's once someone here has a stake in it.
+      await schedulePollEnd(this.jobs, outcome.poll);
+    } else await this.announceCounts(status.id);
     return outcome.poll;
   }
 
@@ -79,6 +86,21 @@ export class PollService {
     if (!poll || !status) return null;
     const sent = votes.filter((v) => v.uri && v.pollId === poll.id && v.accountId === votes[0]!.accountId);
     return { accountId: votes[0]!.accountId, status, votes: sent.map((v) => ({ uri: v.uri!, name: poll.options[v.choice] ?? "" })) };
+  }
+
+  /**
+   * The job at a poll's end time: local voters and the local author get a
+   * `poll` notification (once each, whatever runs twice), and a local poll's
+   * final counts go out. A poll whose end moved later waits for the new time.
+   */
+  async announceEnd(pollId: bigint, now = new Date()): Promise<void> {
+    const poll = await this.polls.findById(pollId);
+    if (!poll?.expiresAt) return;
+    if (!isExpired(poll, new Date(now.getTime() + POLL_END_TOLERANCE_MS))) return schedulePollEnd(this.jobs, poll, now.getTime());
+    const status = await this.statuses.findById(poll.statusId);
+    if (!status) return;
+    await this.notifications.pollEnded(status, await this.polls.localVoterIds(poll.id));
+    if (status.account.domain === null) await this.jobs.enqueue("federate", { kind: "updatePoll", statusId: String(status.id) });
   }
 
   remoteVoterIds(pollId: bigint) {

@@ -38,3 +38,13 @@ export function sanitizeRemoteHtml(html: string): string {
 export function stripHtml(html: string): string {
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
 }
+
+/** What a person reads in an HTML post: line breaks kept, no markup, entities decoded (for matching and notifications, never for HTML). */
+export function plainText(html: string): string {
+  return stripHtml(html.replace(/<br\s*\/?>|<\/p>/gi, "\n"))
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}

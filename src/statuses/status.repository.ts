@@ -64,6 +64,11 @@ export class StatusRepository {
     return this.db.status.findFirst({ where: { accountId, reblogOfId }, include: statusInclude });
   }
 
+  /** Every reblog of a status: they go when it goes (the foreign key cascades). */
+  reblogsOf(reblogOfId: bigint) {
+    return this.db.status.findMany({ where: { reblogOfId }, include: statusInclude });
+  }
+
   /**
    * Writes a status with its mentions, tags, media, poll and thread, bumping
    * the author's and the parent's counters, in one transaction. Returns null

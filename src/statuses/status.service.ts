@@ -7,7 +7,8 @@ import type { JobQueue, StatusSnapshot } from "../jobs/jobs.ts";
 import type { MediaService } from "../media/media.service.ts";
 import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
-import { validatePoll, type PollData } from "../polls/poll.rules.ts";
+import { schedulePollEnd } from "../polls/poll-end.ts";
+import { validatePoll, type PollData, type PollLimits } from "../polls/poll.rules.ts";
 import type { LocalUrls } from "../urls.ts";
 import { extractHashtags, extractMentions, renderStatusHtml, type ResolvedMention } from "./content.ts";
 import { runOnce, type IdempotencyStore } from "./idempotency.ts";
@@ -25,7 +26,7 @@ export type StatusDeps = {
   media: MediaService;
   threads: ThreadMuteRepository;
   idempotency: IdempotencyStore;
-  pollMaxOptions: number;
+  pollLimits: PollLimits;
 };
 
 /** A new local status, checked and ready to write. */
@@ -114,7 +115,7 @@ export class StatusService {
       if (await this.blocks.eitherBlocks(author.id, parent.accountId)) throw forbidden("You cannot reply to this status");
     }
     if (mediaIds.length) await this.deps.media.attachable(author, mediaIds);
-    const poll = input.poll ? validatePoll(input.poll, this.deps.pollMaxOptions) : null;
+    const poll = input.poll ? validatePoll(input.poll, this.deps.pollLimits) : null;
     return { text, parent, mediaIds, poll };
   }
 
@@ -149,6 +150,7 @@ export class StatusService {
     );
     if (!status) throw new KithError(500, "Could not save the status");
     await this.afterInsert(status);
+    if (status.poll) await schedulePollEnd(this.jobs, status.poll);
     await this.jobs.enqueue("federate", { kind: "createStatus", statusId: String(status.id) });
     return status;
   }
@@ -167,7 +169,7 @@ export class StatusService {
     let poll: StatusChanges["poll"];
     if (input.poll === null) poll = existing.poll ? null : undefined;
     else if (input.poll) {
-      const set = validatePoll(input.poll, this.deps.pollMaxOptions);
+      const set = validatePoll(input.poll, this.deps.pollLimits);
       const old = existing.poll;
       // Votes stand while the question does; new options or a new kind of poll void them.
       const same = old !== null && sameOptions(old.options, set.options) && old.multiple === set.multiple;
@@ -193,19 +195,26 @@ export class StatusService {
       tags,
       { previous: snapshotForHistory(existing), mediaIds: input.mediaIds ? mediaIds : undefined, mediaChanges, poll },
     );
+    if (poll && status?.poll) await schedulePollEnd(this.jobs, status.poll);
     await this.notifications.statusEdited(status!);
     await this.events.publish({ type: "status.edited", status: status! });
     await this.jobs.enqueue("federate", { kind: "updateStatus", statusId: String(id) });
     return status!;
   }
 
-  /** Deletes a local status; its media are detached, not deleted, so a redraft can reuse them. */
-  async delete(author: Account, id: bigint): Promise<StatusView> {
+  /**
+   * Deletes a local status. Its media are detached so that a redraft can
+   * reuse them (the daily sweep takes them if none does), or, with
+   * `deleteMedia` (Mastodon's delete_media), deleted with their files now.
+   */
+  async delete(author: Account, id: bigint, options: { deleteMedia?: boolean } = {}): Promise<StatusView> {
     const existing = await this.statuses.findById(id);
     if (!existing || existing.accountId !== author.id || existing.reblogOfId) throw notFound("Record");
     const snapshot = snapshotOf(existing);
+    const reblogs = await this.statuses.reblogsOf(id);
     await this.statuses.delete(id);
-    await this.events.publish({ type: "status.deleted", status: existing });
+    if (options.deleteMedia && existing.media.length) await this.deps.media.removeUnattached({ ids: existing.media.map((m) => m.id), accountId: author.id });
+    await this.publishDeleted(existing, reblogs);
     await this.jobs.enqueue("federate", { kind: "deleteStatus", status: snapshot });
     return existing;
   }
@@ -307,8 +316,19 @@ export class StatusService {
   async deleteRemote(actor: Account, uri: string) {
     const existing = await this.statuses.findByUri(uri);
     if (!existing || existing.accountId !== actor.id) return;
+    const reblogs = await this.statuses.reblogsOf(existing.id);
     await this.statuses.delete(existing.id);
-    await this.events.publish({ type: "status.deleted", status: existing });
+    await this.publishDeleted(existing, reblogs);
+  }
+
+  /**
+   * Live updates for a deleted status and the reblogs deleted with it: as on
+   * Mastodon, whoever had a reblog in a feed gets a `delete` with the reblog's
+   * id (clients hold reblogs under their own ids), then the status's own.
+   */
+  private async publishDeleted(status: StatusView, reblogs: StatusView[]) {
+    for (const reblog of reblogs) await this.events.publish({ type: "status.deleted", status: reblog });
+    await this.events.publish({ type: "status.deleted", status });
   }
 
   async reblog(account: Account, statusId: bigint): Promise<StatusView> {

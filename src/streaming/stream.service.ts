@@ -19,6 +19,8 @@ export class StreamService {
   private readonly statuses: Statuses;
   private readonly hiddenFor: HiddenFor;
   private readonly repository: StreamRepository;
+  /** Whether a domain the viewer blocks hides the status; set by the core once domain blocks exist. */
+  hiddenByDomain: (viewerId: bigint, status: StatusView) => Promise<boolean> = async () => false;
 
   constructor(pubsub: PubSub, statuses: Statuses, hiddenFor: HiddenFor, repository: StreamRepository) {
     this.pubsub = pubsub;
@@ -42,7 +44,8 @@ export class StreamService {
   /**
    * Whether the viewer may be shown the status live: they may see it (and what
    * it reblogs), and neither its author, the reblogged author nor anyone it
-   * mentions is blocked (either way) or muted by them. Their own posts always pass.
+   * mentions is blocked (either way) or muted by them, nor does a domain they
+   * block hide it. Their own posts always pass.
    */
   async deliverable(status: StatusView, viewerId: bigint): Promise<boolean> {
     if (!(await this.statuses.canSee(status, viewerId))) return false;
@@ -51,7 +54,8 @@ export class StreamService {
     const involved = [status.accountId, ...status.mentions.map((m) => m.accountId)];
     if (status.reblogOf) involved.push(status.reblogOf.accountId, ...status.reblogOf.mentions.map((m) => m.accountId));
     const hidden = new Set(await this.hiddenFor(viewerId));
-    return !involved.some((id) => id !== viewerId && hidden.has(id));
+    if (involved.some((id) => id !== viewerId && hidden.has(id))) return false;
+    return !(await this.hiddenByDomain(viewerId, status));
   }
 
   /** The viewer's own view of the conversation a direct status belongs to. */

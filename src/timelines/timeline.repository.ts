@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { activeMute } from "../mutes/mute.repository.ts";
 import { statusInclude } from "../statuses/status.repository.ts";
 
 type Range = { lt?: bigint; gt?: bigint } | undefined;
@@ -9,6 +10,24 @@ function notHidden(hidden: bigint[]): Prisma.StatusWhereInput {
   if (!hidden.length) return {};
   return { accountId: { notIn: hidden }, NOT: { reblogOf: { accountId: { in: hidden } } } };
 }
+
+/** The domains a viewer blocks for itself; Mastodon keeps the follows it had there, and their posts. */
+export type ViewerDomainBlocks = { viewerId: bigint; domains: string[] };
+
+/** From a blocked domain: neither a post by an account the viewer does not follow, nor a reblog of a post. */
+function notFromBlockedDomains(blocked?: ViewerDomainBlocks): Prisma.StatusWhereInput {
+  if (!blocked?.domains.length) return {};
+  const { viewerId, domains } = blocked;
+  return {
+    NOT: [
+      { account: { domain: { in: domains }, followers: { none: { followerId: viewerId, state: "accepted" } } } },
+      { reblogOf: { account: { domain: { in: domains } } } },
+    ],
+  };
+}
+
+const hiding = (hidden: bigint[], blocked?: ViewerDomainBlocks): Prisma.StatusWhereInput | null =>
+  hidden.length || blocked?.domains.length ? { AND: [notHidden(hidden), notFromBlockedDomains(blocked)] } : null;
 
 // The read side of timelines: feeds written at fan-out time and read with one
 // index range scan each, plus the audience queries fan-out needs.
@@ -31,9 +50,10 @@ export class TimelineRepository {
   }
 
   /** One index range scan on (accountId, statusId), then the statuses by primary key. */
-  async home(accountId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[]) {
+  async home(accountId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[], blocked?: ViewerDomainBlocks) {
+    const status = hiding(hidden, blocked);
     const entries = await this.db.homeFeedEntry.findMany({
-      where: { accountId, ...(range ? { statusId: range } : {}), ...(hidden.length ? { status: notHidden(hidden) } : {}) },
+      where: { accountId, ...(range ? { statusId: range } : {}), ...(status ? { status } : {}) },
       orderBy: { statusId: ascending ? "asc" : "desc" },
       take: limit,
       select: { statusId: true },
@@ -42,15 +62,16 @@ export class TimelineRepository {
   }
 
   /** The same shape for a list: one range scan on ListFeedEntry's (listId, statusId) key. */
-  async list(listId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[]) {
+  async list(listId: bigint, range: Range, limit: number, ascending: boolean, hidden: bigint[], blocked?: ViewerDomainBlocks) {
+    const where = hiding(hidden, blocked);
     const entries = await this.db.listFeedEntry.findMany({
       where: { listId, ...(range ? { statusId: range } : {}) },
       orderBy: { statusId: ascending ? "asc" : "desc" },
       // List entries carry no foreign key, so hidden authors are dropped after the scan; ask for a little more.
-      take: hidden.length ? limit * 2 : limit,
+      take: where ? limit * 2 : limit,
       select: { statusId: true },
     });
-    const statuses = await this.statusesInOrder(entries.map((e) => e.statusId), hidden);
+    const statuses = await this.statusesInOrder(entries.map((e) => e.statusId), where ?? {});
     return statuses.slice(0, limit);
   }
 
@@ -66,9 +87,9 @@ export class TimelineRepository {
     return rows.flatMap((r) => (statuses.has(r.statusId) ? [{ id: r.id, status: statuses.get(r.statusId)! }] : []));
   }
 
-  private async statusesInOrder(ids: bigint[], hidden: bigint[] = []) {
+  private async statusesInOrder(ids: bigint[], where: Prisma.StatusWhereInput = {}) {
     if (!ids.length) return [];
-    const statuses = await this.db.status.findMany({ where: { id: { in: ids }, ...notHidden(hidden) }, include: statusInclude });
+    const statuses = await this.db.status.findMany({ where: { id: { in: ids }, ...where }, include: statusInclude });
     const byId = new Map(statuses.map((s) => [s.id, s]));
     return ids.map((id) => byId.get(id)).filter((s) => s !== undefined);
   }
@@ -93,6 +114,31 @@ export class TimelineRepository {
       followers: followers.map((f) => ({ id: f.followerId, showReblogs: f.showReblogs, notify: f.notify })),
       lists: lists.map((l) => ({ id: l.list.id, ownerId: l.list.accountId, repliesPolicy: l.list.repliesPolicy, exclusive: l.list.exclusive })),
     };
+  }
+
+  /**
+   * Local accounts that follow any of these tags and would see the post: none
+   * blocks or mutes its author or anyone it mentions, is blocked by its author
+   * or blocks the author's domain (Mastodon's filter for followed tags).
+   */
+  tagFollowersOf(tagIds: bigint[], author: { id: bigint; domain: string | null }, involvedIds: bigint[], now = new Date()) {
+    return this.db.tagFollow
+      .findMany({
+        where: {
+          tagId: { in: tagIds },
+          account: {
+            domain: null,
+            suspendedAt: null,
+            blocking: { none: { targetId: { in: involvedIds } } },
+            blockedBy: { none: { accountId: author.id } },
+            mutes: { none: { targetId: { in: involvedIds }, ...activeMute(now) } },
+            ...(author.domain ? { domainBlocks: { none: { domain: author.domain } } } : {}),
+          },
+        },
+        select: { accountId: true },
+        distinct: ["accountId"],
+      })
+      .then((rows) => rows.map((r) => r.accountId));
   }
 
   /** Which of these accounts follow `targetId`. */

@@ -77,6 +77,7 @@ export class TimelineService {
     const followerIds = new Set(followers.map((f) => f.id));
     const exclusive = new Set(audience.lists.filter((l) => l.exclusive).map((l) => l.ownerId));
     for (const f of followers) if (!exclusive.has(f.id)) home.add(f.id);
+    for (const id of await this.tagFollowers(status)) home.add(id);
     await this.timelines.addToFeeds(status.id, [...home]);
     const listIds = await this.listsFor(status, audience.lists.filter((l) => followerIds.has(l.ownerId)));
     await this.timelines.addToListFeeds(status.id, listIds);
@@ -85,6 +86,18 @@ export class TimelineService {
     const replyToOther = status.inReplyToUri !== null && status.inReplyToAccountId !== author.id;
     if (reblog || replyToOther) return;
     for (const f of followers) if (f.notify) await this.notifications.notify({ id: f.id, domain: null }, author.id, "status", status.id);
+  }
+
+  /**
+   * Mastodon's followed hashtags: a public original (not a reblog, not from a
+   * silenced or suspended account) reaches the home of local accounts that
+   * follow one of its tags, unless they hide its author.
+   */
+  private async tagFollowers(status: StatusView): Promise<bigint[]> {
+    const author = status.account;
+    if (status.visibility !== "public" || status.reblogOfId !== null || !status.tags.length || author.silencedAt || author.suspendedAt) return [];
+    const involved = [author.id, ...status.mentions.map((m) => m.accountId)];
+    return this.timelines.tagFollowersOf(status.tags.map((t) => t.tagId), author, involved);
   }
 
   /** Lists take a reply according to their replies policy: to followed accounts, to list members, or none. */
@@ -104,15 +117,15 @@ export class TimelineService {
   }
 
   async home(accountId: bigint, range: IdRange) {
-    const hidden = await this.mutes.hiddenFor(accountId);
-    const rows = await this.timelines.home(accountId, idWhere(range), range.limit, range.minId !== undefined, hidden);
+    const [hidden, domains] = await Promise.all([this.mutes.hiddenFor(accountId), this.mutes.hiddenDomainsFor(accountId)]);
+    const rows = await this.timelines.home(accountId, idWhere(range), range.limit, range.minId !== undefined, hidden, { viewerId: accountId, domains });
     return newestFirst(rows);
   }
 
   async list(accountId: bigint, listId: bigint, range: IdRange) {
     await this.lists.get(accountId, listId);
-    const hidden = await this.mutes.hiddenFor(accountId);
-    const rows = await this.timelines.list(listId, idWhere(range), range.limit, range.minId !== undefined, hidden);
+    const [hidden, domains] = await Promise.all([this.mutes.hiddenFor(accountId), this.mutes.hiddenDomainsFor(accountId)]);
+    const rows = await this.timelines.list(listId, idWhere(range), range.limit, range.minId !== undefined, hidden, { viewerId: accountId, domains });
     return newestFirst(rows);
   }
 
@@ -135,10 +148,12 @@ export class TimelineService {
   }
 
   private async publicWhere(where: Prisma.StatusWhereInput, range: IdRange, viewerId: bigint | null) {
-    const hidden = viewerId ? await this.mutes.hiddenFor(viewerId) : [];
+    const [hidden, domains] = viewerId ? await Promise.all([this.mutes.hiddenFor(viewerId), this.mutes.hiddenDomainsFor(viewerId)]) : [[], []];
+    // Domains the viewer blocks are left out whole, followed accounts included (as on Mastodon).
+    const allowed: Prisma.AccountWhereInput = domains.length ? { OR: [{ domain: null }, { domain: { notIn: domains } }] } : {};
     const rows = await this.statuses.publicPage(
       // Silenced and suspended accounts (and domains, whose accounts carry the mark) stay off public timelines.
-      { ...where, visibility: "public", reblogOfId: null, account: { silencedAt: null, suspendedAt: null }, ...(hidden.length ? { accountId: { notIn: hidden } } : {}) },
+      { ...where, visibility: "public", reblogOfId: null, account: { silencedAt: null, suspendedAt: null, ...allowed }, ...(hidden.length ? { accountId: { notIn: hidden } } : {}) },
       idWhere(range),
       range.limit,
       range.minId !== undefined,

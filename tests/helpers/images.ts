@@ -3,7 +3,8 @@ import { crc32, deflateSync } from "node:zlib";
 // Small but real image files for upload tests, made in memory: each has the
 // header a decoder reads its size from.
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and CRC. */
+export function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, "ascii"), data]);

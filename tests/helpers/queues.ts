@@ -6,13 +6,13 @@ import { REDIS, type KithInstance } from "./instance.ts";
 // something did NOT happen waits until every queue is idle, then looks.
 
 const QUEUES = ["kith-jobs", "fedify-outbox", "fedify-fanout", "fedify-inbox"] as const;
-const SCHEDULED = new Set(["account.purge"]);
+const SCHEDULED = new Set(["account.purge", "poll.expire", "media.cleanup"]);
 
 export class QueueWatch {
   private readonly redis = new Redis(REDIS, { maxRetriesPerRequest: null });
   private readonly queues = new Map<string, Queue>();
 
-  private queue(instance: KithInstance, name: string): Queue {
+  private queue(instance: Pick<KithInstance, "env">, name: string): Queue {
     const key = `${instance.env.REDIS_PREFIX}:${name}`;
     let queue = this.queues.get(key);
     if (!queue) {
@@ -25,9 +25,10 @@ export class QueueWatch {
   /**
    * True when no job of the instance is waiting, running, delayed (a retry)
    * or prioritised. Jobs scheduled far ahead on purpose (the purge at the end
-   * of a suspension's grace period) do not count.
+   * of a suspension's grace period, a poll's end, the hourly media sweep)
+   * do not count.
    */
-  async idle(instance: KithInstance): Promise<boolean> {
+  async idle(instance: Pick<KithInstance, "env">): Promise<boolean> {
     for (const name of QUEUES) {
       const queue = this.queue(instance, name);
       const c = await queue.getJobCounts("active", "waiting", "delayed", "prioritized");
