@@ -19,14 +19,19 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
 # typescript), no optional ones (msgpackr-extract is a native addon; msgpackr
 # falls back to plain JavaScript), and no install scripts.
 FROM base AS deps
+# patches/ holds fixes to dependencies (patch-package), applied here by hand
+# because install scripts are off.
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --omit=optional --ignore-scripts
+COPY patches/ patches/
+RUN npm install --omit=dev --omit=optional --ignore-scripts \
+ && npx --no-install patch-package --error-on-fail
 
 # Full install, for its postinstall: scripts/node24.sh finds this image's
 # Node 24 on PATH (.node24/ is excluded by .dockerignore), so it downloads
 # nothing; then `prisma generate` runs offline and writes src/generated/prisma.
 FROM base AS build
 COPY package.json package-lock.json ./
+COPY patches/ patches/
 COPY scripts/ scripts/
 COPY prisma/ prisma/
 RUN npm install \

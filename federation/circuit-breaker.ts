@@ -1,4 +1,6 @@
 import type { KvKey, KvStore } from "@fedify/fedify";
+import type { Prioritizer } from "../workers/fedify-queue.ts";
+import type { RedisKvStore } from "./redis-kv.ts";
 
 // When to stop hammering a host that keeps failing: Mastodon's rule of
 // failures on 7 distinct days since the last success, on Fedify's circuit
@@ -57,4 +59,33 @@ export function compactCircuitFailures(kv: KvStore): KvStore {
   };
   if (kv.cas) wrapped.cas = (key, expected, value, options) => kv.cas!(key, expected, compact(key, value), options);
   return wrapped;
+}
+
+/** The BullMQ priority of a delivery to a host that has failed since its last success. */
+export const FAILING_HOST_PRIORITY = 100;
+
+/**
+ * Deliveries to hosts that are failing (a circuit state exists: Fedify deletes
+ * it on the next success) and retries go after every delivery to a healthy
+ * host, so a fan-out reaches the living before it knocks on the dead: a dead
+ * inbox costs several times a live one (the failed connect, the failure
+ * bookkeeping, the rescheduled job).
+ */
+export function deprioritizeFailingHosts(kv: RedisKvStore): Prioritizer {
+  return async (messages) => {
+    const priorities: (number | undefined)[] = messages.map((m) => (m?.type === "outbox" && m.attempt > 0 ? FAILING_HOST_PRIORITY : undefined));
+    const hostOf = (m: { type?: string; inbox?: string }) => {
+      if (m?.type !== "outbox" || typeof m.inbox !== "string") return null;
+      try {
+        return new URL(m.inbox).host;
+      } catch {
+        return null;
+      }
+    };
+    const hosts = [...new Set(messages.map((m, i) => (priorities[i] === undefined ? hostOf(m) : null)).filter((h): h is string => h !== null))];
+    if (!hosts.length) return priorities;
+    const failing = await kv.present(hosts.map((h) => [...CIRCUIT_PREFIX, h]));
+    const failingHosts = new Set(hosts.filter((_, i) => failing[i]));
+    return messages.map((m, i) => priorities[i] ?? (failingHosts.has(hostOf(m) ?? "") ? FAILING_HOST_PRIORITY : undefined));
+  };
 }

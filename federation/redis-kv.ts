@@ -24,6 +24,13 @@ export class RedisKvStore implements KvStore {
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
+  /** Which of these keys hold a value, in one round trip. */
+  async present(keys: readonly KvKey[]): Promise<boolean[]> {
+    if (!keys.length) return [];
+    const values = await this.redis.mget(keys.map((k) => this.key(k)));
+    return values.map((v) => v !== null);
+  }
+
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     const raw = canonicalJson(value);
     const ttl = options?.ttl ? Math.max(1, Math.ceil(options.ttl.total("millisecond"))) : 0;

@@ -8,6 +8,7 @@ import { keySealing } from "../federation/key-sealing.ts";
 import { federate } from "../federation/outbound.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
 import { guardedPost } from "../federation/ssrf.ts";
+import { deprioritizeFailingHosts } from "../federation/circuit-breaker.ts";
 import { InboxFastPath } from "../federation/inbox/fast-accept.ts";
 import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
 import { RedisRateCounter } from "../routes/rate-limit.ts";
@@ -61,9 +62,11 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
 
   let federation: KithFederation;
   const hooks = keySealing(() => federation, () => core);
-  const queue = (name: string) => new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`));
+  const kv = new RedisKvStore(redis, prefix);
+  const queue = (name: string) =>
+    new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`), deprioritizeFailingHosts(kv));
   const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
-  federation = buildFederation(config, new RedisKvStore(redis, prefix), queues);
+  federation = buildFederation(config, kv, queues);
   const context = () => federation.createContext(config.publicUrl, core);
   core.accounts.directory = new FederationDirectory(context, config.allowPrivateAddress);
   core.resolver = { resolveStatus: (uri) => storeFetchedPost(context(), new URL(uri)).catch(() => null) };

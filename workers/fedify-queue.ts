@@ -23,6 +23,14 @@ export type MessageHooks = {
 export const plainMessages: MessageHooks = { seal: (m) => m, unseal: async (m) => m };
 
 /**
+ * BullMQ priorities for messages about to be queued (undefined: none). BullMQ
+ * hands out every job without a priority before any job with one.
+ */
+export type Prioritizer = (messages: readonly any[]) => Promise<(number | undefined)[]>;
+
+const noPriorities: Prioritizer = async (messages) => messages.map(() => undefined);
+
+/**
  * How long a worker holds a job before it counts as stalled. A worker that
  * dies (SIGKILL, OOM, lost machine) stops renewing its locks; another worker
  * finds the job within lockDuration + stalledInterval and runs it again.
@@ -39,6 +47,7 @@ export class BullMqMessageQueue implements MessageQueue {
   private readonly concurrency: number;
   private readonly hooks: MessageHooks;
   private readonly onError: (error: Error) => void;
+  private readonly prioritize: Prioritizer;
 
   constructor(
     name: string,
@@ -47,7 +56,9 @@ export class BullMqMessageQueue implements MessageQueue {
     concurrency: number,
     hooks: MessageHooks = plainMessages,
     onError: (error: Error) => void = (error) => console.error(`kith: queue ${name}:`, error),
+    prioritize: Prioritizer = noPriorities,
   ) {
+    this.prioritize = prioritize;
     this.name = name;
     this.connection = connection;
     this.prefix = prefix;
@@ -58,21 +69,23 @@ export class BullMqMessageQueue implements MessageQueue {
     this.queue.on("error", onError);
   }
 
-  private jobOptions(options?: MessageQueueEnqueueOptions) {
+  private jobOptions(options: MessageQueueEnqueueOptions | undefined, priority: number | undefined) {
     const ms = options?.delay ? options.delay.total("millisecond") : 0;
     const delay = Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
     // Fedify retries deliveries itself; BullMQ's attempts only cover a worker
     // that crashed or a handler that threw before Fedify could reschedule.
-    return { delay, attempts: 5, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: 10_000 };
+    const opts = { delay, attempts: 5, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: 10_000 };
+    return priority === undefined ? opts : { ...opts, priority };
   }
 
   async enqueue(message: any, options?: MessageQueueEnqueueOptions): Promise<void> {
-    await this.queue.add(message?.type ?? "message", this.hooks.seal(message), this.jobOptions(options));
+    const [priority] = await this.prioritize([message]);
+    await this.queue.add(message?.type ?? "message", this.hooks.seal(message), this.jobOptions(options, priority));
   }
 
   async enqueueMany(messages: readonly any[], options?: MessageQueueEnqueueOptions): Promise<void> {
-    const opts = this.jobOptions(options);
-    await this.queue.addBulk(messages.map((m) => ({ name: m?.type ?? "message", data: this.hooks.seal(m), opts })));
+    const priorities = await this.prioritize(messages);
+    await this.queue.addBulk(messages.map((m, i) => ({ name: m?.type ?? "message", data: this.hooks.seal(m), opts: this.jobOptions(options, priorities[i]) })));
   }
 
   /** Messages not yet handed to a worker: ready ones and delayed ones (retries, held deliveries). */
