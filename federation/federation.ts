@@ -11,14 +11,18 @@ import { registerActors } from "./actors.ts";
 import { CIRCUIT_PREFIX, circuitBreakerOptions, compactCircuitFailures } from "./circuit-breaker.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/listeners.ts";
+import { rememberReads } from "./kv-memo.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 
 export type KithFederation = Federation<Core>;
 
+/** Where Fedify remembers which signature spec each server takes (its default). */
+const SPEC_PREFIX = ["_fedify", "httpMessageSignaturesSpec"] as const;
+
 export function buildFederation(config: Config, kv: KvStore, queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue }): KithFederation {
   const federation = createFederation<Core>({
-    kv: compactCircuitFailures(kv),
+    kv: rememberReads(compactCircuitFailures(kv), [SPEC_PREFIX, CIRCUIT_PREFIX], 10_000),
     kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"], circuitBreaker: [...CIRCUIT_PREFIX] },
     queue: queues,
     manuallyStartQueue: true,

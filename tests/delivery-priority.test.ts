@@ -43,7 +43,7 @@ describe("failing hosts are served last", () => {
     const order: string[] = [];
     const stop = new AbortController();
     const done = queue.listen((m) => void order.push(new URL(m.inbox).host), { signal: stop.signal });
-    await waitFor(() => order.length === 4 || null, "four deliveries handed out");
+    await waitFor(async () => order.length === 4 || null, "four deliveries handed out");
     stop.abort();
     await done;
     await queue.close();
