@@ -57,6 +57,8 @@ export type DomainGate = {
 
 export class AccountService {
   directory: RemoteDirectory | null = null;
+  /** Known once ensureInstanceActor has run (at start-up); it never changes. */
+  instanceActorId: bigint | null = null;
   /** Checks and stores avatars and headers (wired by the core: the media service). */
   images: ProfileImages | null = null;
   domainGate: DomainGate | null = null;
@@ -96,6 +98,12 @@ export class AccountService {
 
   /** Creates the instance actor on first start; safe when several processes start at once. */
   async ensureInstanceActor(): Promise<Account> {
+    const account = await this.findOrCreateInstanceActor();
+    this.instanceActorId = account.id;
+    return account;
+  }
+
+  private async findOrCreateInstanceActor(): Promise<Account> {
     const existing = await this.accounts.findByUsername(INSTANCE_ACTOR, null);
     if (existing) return existing;
     const keys = await generateKeyMaterial();
