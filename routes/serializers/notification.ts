@@ -1,29 +1,45 @@
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
 import { serializeAccount } from "./account.ts";
+import { serializeReport } from "./report.ts";
 import { serializeTimeline } from "./timeline.ts";
 
 type Row = Awaited<ReturnType<Core["notifications"]["list"]>>[number];
 
+/** admin.report notifications carry their report (Mastodon's `report`, a Report entity). */
+const carriesReport = (r: Row) => r.type === "admin.report";
+
+/** The Report entities of a page's admin.report notifications, by report id. */
+async function reportsOf(core: Core, rows: Row[]) {
+  const ids = [...new Set(rows.flatMap((r) => (carriesReport(r) && r.reportId !== null ? [r.reportId] : [])))];
+  const reports = await core.moderation.reports.findByIds(ids);
+  const targets = new Map((await core.accounts.findByIds([...new Set(reports.map((r) => r.targetAccountId))])).map((a) => [a.id, a]));
+  return new Map(reports.map((r) => [String(r.id), serializeReport(core, r, targets.get(r.targetAccountId)!)]));
+}
+
 /**
- * The accounts and statuses a page of notifications refers to, loaded in
- * batches; statuses pass through the viewer's "notifications" filters, and a
- * notification whose status a filter hides is dropped.
+ * The accounts, statuses and reports a page of notifications refers to,
+ * loaded in batches; statuses pass through the viewer's "notifications"
+ * filters, and a notification whose status a filter hides, or whose report
+ * is gone, is dropped.
  */
 async function referenced(core: Core, rows: Row[], viewerId: bigint) {
   const accounts = new Map((await core.accounts.findByIds([...new Set(rows.map((r) => r.fromAccountId))])).map((a) => [a.id, a]));
   const statusIds = [...new Set(rows.flatMap((r) => (r.statusId ? [r.statusId] : [])))];
   const statuses = new Map((await serializeTimeline(core, await core.statuses.findByIds(statusIds), viewerId, "notifications")).map((s) => [s.id as string, s]));
+  const reports = await reportsOf(core, rows);
   const shown = rows.filter((r) => {
     const from = accounts.get(r.fromAccountId);
-    return from && !from.suspendedAt && (!r.statusId || statuses.has(String(r.statusId)));
+    return from && !from.suspendedAt && (!r.statusId || statuses.has(String(r.statusId))) && (!carriesReport(r) || reports.has(String(r.reportId)));
   });
-  return { accounts, statuses, shown };
+  /** The `report` of a notification (or group) that carries one. */
+  const report = (r: Row) => (carriesReport(r) ? { report: reports.get(String(r.reportId))! } : {});
+  return { accounts, statuses, shown, report };
 }
 
 /** Mastodon's Notification entities (API v1). */
 export async function serializeNotifications(core: Core, rows: Row[], viewerId: bigint) {
-  const { accounts, statuses, shown } = await referenced(core, rows, viewerId);
+  const { accounts, statuses, shown, report } = await referenced(core, rows, viewerId);
   return shown.map((r) => ({
     id: String(r.id),
     type: r.type,
@@ -31,6 +47,7 @@ export async function serializeNotifications(core: Core, rows: Row[], viewerId: 
     created_at: r.createdAt.toISOString(),
     account: serializeAccount(core, accounts.get(r.fromAccountId)!),
     ...(r.statusId ? { status: statuses.get(String(r.statusId)) } : {}),
+    ...report(r),
   }));
 }
 
@@ -42,10 +59,10 @@ export async function serializeNotification(core: Core, row: Row, viewerId: bigi
 /**
  * Mastodon's grouped notifications (API v2) for one page: notifications that
  * share a group key fold into one group, newest first, with the accounts
- * and statuses they refer to listed once.
+ * and statuses they refer to listed once (a report is the group's own).
  */
 export async function serializeGroupedNotifications(core: Core, rows: Row[], viewerId: bigint, groupedTypes: Set<string>) {
-  const { accounts, statuses, shown } = await referenced(core, rows, viewerId);
+  const { accounts, statuses, shown, report } = await referenced(core, rows, viewerId);
   const groups = new Map<string, Row[]>();
   for (const r of shown) {
     const key = groupedTypes.has(r.type) ? core.notifications.groupKey(r) : `ungrouped-${r.id}`;
@@ -66,6 +83,7 @@ export async function serializeGroupedNotifications(core: Core, rows: Row[], vie
       latest_page_notification_at: newest.createdAt.toISOString(),
       sample_account_ids: sample.map(String),
       ...(newest.statusId ? { status_id: String(newest.statusId) } : {}),
+      ...report(newest),
     };
   });
   const statusIds = new Set(shown.flatMap((r) => (r.statusId ? [String(r.statusId)] : [])));

@@ -33,6 +33,16 @@ export class ReportRepository {
     return this.db.report.findUnique({ where: { id } });
   }
 
+  findByIds(ids: bigint[]) {
+    return ids.length ? this.db.report.findMany({ where: { id: { in: ids } } }) : Promise.resolve([]);
+  }
+
+  /** Whether an open report about the same account was filed before this one. */
+  async openBefore(report: { id: bigint; targetAccountId: bigint }) {
+    const earlier = await this.db.report.findFirst({ where: { targetAccountId: report.targetAccountId, actionTakenAt: null, id: { lt: report.id } }, select: { id: true } });
+    return earlier !== null;
+  }
+
   findByUri(uri: string) {
     return this.db.report.findUnique({ where: { uri } });
   }

@@ -87,7 +87,7 @@ export class ReportService {
       uri: forward ? this.flagUri(id) : null,
     });
     if (forward) await this.jobs.enqueue("federate", { kind: "flag", reportId: String(report.id) });
-    await this.notifyStaff(reporter.id);
+    await this.notifyStaff(report);
     return report;
   }
 
@@ -120,12 +120,24 @@ export class ReportService {
         });
       if (report) filed.push(report);
     }
-    if (filed.length) await this.notifyStaff(actor.id);
+    for (const report of filed) await this.notifyStaff(report);
     return filed;
   }
 
-  private async notifyStaff(fromAccountId: bigint) {
-    for (const moderator of await this.staff.staff()) await this.notifications.notify(moderator, fromAccountId, "admin.report");
+  /**
+   * Every moderator hears of a report, unless an earlier report about the
+   * same account is still open: they are at it already (Mastodon's
+   * unresolved_siblings?). Only earlier ones count, so of two reports filed
+   * at once the first still notifies.
+   */
+  private async notifyStaff(report: Report) {
+    if (await this.reports.openBefore(report)) return;
+    for (const moderator of await this.staff.staff()) await this.notifications.reportFiled(moderator, report);
+  }
+
+  /** The reports notifications are about (any not found are left out). */
+  findByIds(ids: bigint[]) {
+    return this.reports.findByIds(ids);
   }
 
   async list(filters: ReportFilters, range: IdRange) {

@@ -18,6 +18,9 @@ export const NOTIFICATION_TYPES = [
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
+/** What a notification is about: the status (mentions, favourites...) or the report (admin.report). */
+export type NotificationSubject = { statusId?: bigint | null; reportId?: bigint | null };
+
 /** Which notifications a page shows: Mastodon's types[], exclude_types[] and account_id. */
 export type NotificationQuery = { types?: string[]; excludeTypes?: string[]; fromAccountId?: bigint };
 
@@ -30,10 +33,10 @@ export class NotificationRepository {
 
   /** Redelivered activities hit the unique key and notify once. */
   /** The new notification's id, or null when it already existed. */
-  async create(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType; statusId?: bigint | null }): Promise<bigint | null> {
+  async create(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<bigint | null> {
     const id = newId();
     const { count } = await this.db.notification.createMany({
-      data: [{ id, ...data, statusId: data.statusId ?? null }],
+      data: [{ id, ...data, statusId: data.statusId ?? null, reportId: data.reportId ?? null }],
       skipDuplicates: true,
     });
     return count ? id : null;

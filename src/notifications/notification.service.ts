@@ -1,10 +1,12 @@
-import type { IdRange, NotificationQuery, NotificationRepository, NotificationType } from "./notification.repository.ts";
+import type { IdRange, NotificationQuery, NotificationRepository, NotificationSubject, NotificationType } from "./notification.repository.ts";
 import { newestFirst } from "./notification.repository.ts";
 import { groupKeyOf, parseGroupKey } from "./group-key.ts";
 import { silentBus, type EventBus } from "../streaming/events.ts";
 
 /** Whether `accountId` has silenced notifications from `fromId` (a mute with notifications on, a block). */
 export type Silencer = (accountId: bigint, fromId: bigint) => Promise<boolean>;
+
+type Recipient = { id: bigint; domain: string | null };
 
 /** Told of every new notification (Web Push queues its pushes here). */
 export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType }) => Promise<void>;
@@ -23,15 +25,24 @@ export class NotificationService {
   }
 
   /** Only local accounts get notifications; nobody is notified of their own acts, nor by those they silenced. */
-  async notify(recipient: { id: bigint; domain: string | null }, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
-    if (recipient.domain !== null || recipient.id === fromAccountId) return;
-    if (await this.silenced(recipient.id, fromAccountId)) return;
-    await this.record(recipient.id, fromAccountId, type, statusId);
+  notify(recipient: Recipient, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
+    return this.notifyAbout(recipient, fromAccountId, type, { statusId });
   }
 
-  /** A notification for a local account; the unique key makes a repeat a no-op. */
-  private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, statusId?: bigint | null) {
-    const id = await this.notifications.create({ accountId, fromAccountId, type, statusId });
+  /** A moderator hears of a new report (Mastodon's admin.report, from the reporter, carrying the report). */
+  reportFiled(moderator: Recipient, report: { id: bigint; accountId: bigint }) {
+    return this.notifyAbout(moderator, report.accountId, "admin.report", { reportId: report.id });
+  }
+
+  private async notifyAbout(recipient: Recipient, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
+    if (recipient.domain !== null || recipient.id === fromAccountId) return;
+    if (await this.silenced(recipient.id, fromAccountId)) return;
+    await this.record(recipient.id, fromAccountId, type, subject);
+  }
+
+  /** A notification for a local account; the unique keys make a repeat a no-op. */
+  private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
+    const id = await this.notifications.create({ accountId, fromAccountId, type, ...subject });
     if (id === null) return;
     await this.events.publish({ type: "notification.created", accountId, notificationId: id });
     await this.onCreated({ id, accountId, type });
@@ -43,7 +54,7 @@ export class NotificationService {
    * notification anyone gets of their own act.
    */
   async pollEnded(status: { id: bigint; accountId: bigint; account: { domain: string | null } }, localVoterIds: bigint[]) {
-    if (status.account.domain === null) await this.record(status.accountId, status.accountId, "poll", status.id);
+    if (status.account.domain === null) await this.record(status.accountId, status.accountId, "poll", { statusId: status.id });
     for (const voterId of localVoterIds) await this.notify({ id: voterId, domain: null }, status.accountId, "poll", status.id);
   }
 
