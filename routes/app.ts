@@ -4,6 +4,7 @@ import type { Core } from "../src/core.ts";
 import { KithError } from "../src/errors.ts";
 import { ZodError } from "zod";
 import websocket from "@fastify/websocket";
+import { refuseNulCharacters } from "./nul-guard.ts";
 import { registerRateLimits, type RateCounter } from "./rate-limit.ts";
 
 // The HTTP server. Every body is kept raw (signatures are computed over the
@@ -17,9 +18,9 @@ export function parseForm(body: string): Record<string, unknown> {
   for (const [rawKey, value] of new URLSearchParams(body)) {
     if (rawKey.endsWith("[]")) {
       const key = rawKey.slice(0, -2);
-      const list = (out[key] as string[] | undefined) ?? [];
-      list.push(value);
-      out[key] = list;
+      // `a=1&a[]=2` makes a list of both rather than failing on a string.
+      const prior = out[key];
+      out[key] = [...(Array.isArray(prior) ? prior : prior === undefined ? [] : [prior]), value];
     } else {
       out[rawKey] = value;
     }
@@ -46,6 +47,7 @@ export function buildApp(core: Core, logger: Logger, rateCounter?: RateCounter):
     },
   });
   if (rateCounter) registerRateLimits(app as unknown as FastifyInstance, core, rateCounter);
+  refuseNulCharacters(app as unknown as FastifyInstance);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {

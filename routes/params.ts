@@ -19,11 +19,14 @@ export function hashtagParam(request: FastifyRequest, name: string): string {
   return value.toLowerCase();
 }
 
-const optionalId = z
-  .string()
-  .regex(/^\d{1,19}$/, "must be a numeric id")
-  .transform((v) => BigInt(v))
-  .optional();
+/** An id as apps send it: digits that fit a 64-bit id (a larger number cannot be one, and would fail in the database). */
+export const idString = (message = "must be a numeric id") =>
+  z
+    .string({ error: message })
+    .refine((v) => parseId(v) !== null, message)
+    .transform((v) => BigInt(v));
+
+const optionalId = idString().optional();
 
 const pageQuery = z.object({
   max_id: optionalId,
@@ -66,4 +69,6 @@ export function idList(query: unknown, key = "id"): bigint[] {
   return [...new Set(values)].slice(0, 100);
 }
 
-export const boolish = z.union([z.boolean(), z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => ["true", "1", "on"].includes(v))]);
+export const boolish = z.union([z.boolean(), z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => ["true", "1", "on"].includes(v))], {
+  error: "must be true or false",
+});

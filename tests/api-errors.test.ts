@@ -115,9 +115,9 @@ describe("invalid parameters", () => {
     expect(JSON.parse(res.body).error).toMatch(/yourself/);
   });
 
-  it("422 for authorizing a follow request that does not exist", async () => {
+  it("404 for authorizing a follow request that does not exist, as on Mastodon", async () => {
     const other = JSON.parse((await call("GET", "/api/v1/accounts/lookup?acct=frank")).body);
-    expect((await call("POST", `/api/v1/follow_requests/${other.id}/authorize`, { token })).statusCode).toBe(422);
+    expect((await call("POST", `/api/v1/follow_requests/${other.id}/authorize`, { token })).statusCode).toBe(404);
   });
 
   it("422 for a bad pagination id", async () => {

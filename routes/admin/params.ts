@@ -1,12 +1,9 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { IdRange } from "../../src/notifications/notification.repository.ts";
+import { idString } from "../params.ts";
 
-const optionalId = z
-  .string()
-  .regex(/^\d{1,19}$/, "must be a numeric id")
-  .transform((v) => BigInt(v))
-  .optional();
+const optionalId = idString().optional();
 
 /** Admin lists page like the client API's, but 100 at a time and up to 200 (Mastodon's admin defaults). */
 const adminPage = z.object({
@@ -25,5 +22,4 @@ export function adminPageOf(request: FastifyRequest): IdRange {
 export const idField = z
   .union([z.string(), z.number().int()])
   .transform((v) => String(v))
-  .pipe(z.string().regex(/^\d{1,19}$/, "must be a numeric id"))
-  .transform((v) => BigInt(v));
+  .pipe(idString());

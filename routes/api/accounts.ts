@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
-import { notFound } from "../../src/errors.ts";
-import { optionalUser, requireUser } from "../auth.ts";
+import { hasScope } from "../../src/auth/scopes.ts";
+import { optionalUser, principalOf, requireUser } from "../auth.ts";
 import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
@@ -14,7 +14,9 @@ import { relationshipOf, relationshipsOf } from "./relationships.ts";
 
 export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/verify_credentials", async (request) => {
-    const me = await requireUser(core, request, "read:accounts");
+    // Mastodon 4.3's `profile` scope is enough to learn who the token speaks for.
+    const principal = await principalOf(core, request);
+    const me = await requireUser(core, request, principal && hasScope(principal.scopes, "profile") ? "profile" : "read:accounts");
     const pending = await core.follows.pendingRequests(me.id, 40);
     return serializeCredentialAccount(core, me, pending.length, await core.moderation.accounts.roleOf(me.id));
   });
@@ -67,7 +69,8 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   );
 
   app.get("/api/v1/accounts/lookup", async (request) => {
-    const { acct } = z.object({ acct: z.string().min(1, "acct is required") }).parse(request.query);
+    await optionalUser(core, request, "read:accounts");
+    const { acct } = z.object({ acct: z.string({ error: "acct is required" }).min(1, "acct is required") }).parse(request.query);
     return serializeAccount(core, await core.accounts.lookup(acct));
   });
 
@@ -76,10 +79,13 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     return relationshipsOf(core, me.id, idList(request.query));
   });
 
-  app.get("/api/v1/accounts/:id", async (request) => serializeAccount(core, await core.accounts.get(pathId(request))));
+  app.get("/api/v1/accounts/:id", async (request) => {
+    await optionalUser(core, request, "read:accounts");
+    return serializeAccount(core, await core.accounts.get(pathId(request)));
+  });
 
   app.get("/api/v1/accounts/:id/statuses", async (request, reply) => {
-    const viewer = await optionalUser(core, request);
+    const viewer = await optionalUser(core, request, "read:statuses");
     const account = await core.accounts.get(pathId(request));
     // Pinned statuses (five at most) come in one page, without Link pagination.
     if (z.object({ pinned: boolish.optional() }).parse(request.query ?? {}).pinned) {
@@ -132,8 +138,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     app.post(`/api/v1/follow_requests/:id/${action}`, async (request) => {
       const me = await requireUser(core, request, "write:follows");
       const requesterId = pathId(request);
-      if (!(await core.accounts.findById(requesterId))) throw notFound("Record");
-      await (action === "authorize" ? core.follows.authorize(me.id, requesterId) : core.follows.reject(me.id, requesterId));
+      await (action === "authorize" ? core.follows.authorize(me.id, requesterId) : core.follows.rejectRequest(me.id, requesterId));
       return relationshipAfter(me.id, requesterId);
     });
   }

@@ -4,10 +4,9 @@ import type { Core } from "../../src/core.ts";
 import { FILTER_ACTIONS, FILTER_CONTEXTS } from "../../src/filters/filter.service.ts";
 import type { KeywordChange } from "../../src/filters/filter.repository.ts";
 import { unprocessable } from "../../src/errors.ts";
-import { parseId } from "../../src/ids.ts";
 import { requireUser } from "../auth.ts";
 import { asArray, nestedBody } from "../nested-params.ts";
-import { boolish, pathId } from "../params.ts";
+import { boolish, idString, pathId } from "../params.ts";
 import { serializeFilter, serializeFilterStatus, serializeKeyword } from "../serializers/filter.ts";
 
 // Mastodon's filters API v2: filters with keywords and statuses, each also
@@ -21,7 +20,7 @@ const keywordAttributes = z.preprocess(
   asArray,
   z.array(
     z.object({
-      id: z.string().regex(/^\d{1,19}$/, "must be a numeric id").optional(),
+      id: idString().optional(),
       keyword: keyword.optional(),
       whole_word: boolish.optional(),
       _destroy: boolish.optional(),
@@ -39,7 +38,7 @@ const createBody = z.object({
 const updateBody = createBody.partial().extend({ filter_action: z.enum(FILTER_ACTIONS).optional() });
 const keywordBody = z.object({ keyword, whole_word: boolish.default(true) });
 const keywordUpdate = z.object({ keyword: keyword.optional(), whole_word: boolish.optional() });
-const statusBody = z.object({ status_id: z.string().regex(/^\d{1,19}$/, "status_id must be a numeric id") });
+const statusBody = z.object({ status_id: idString("status_id must be a numeric id") });
 
 export const expiry = (seconds: number | null | undefined) => (seconds === undefined ? undefined : seconds === null ? null : new Date(Date.now() + seconds * 1000));
 
@@ -49,7 +48,7 @@ function keywordChanges(list: z.infer<typeof keywordAttributes> | undefined): Ke
       if (k.keyword === undefined) throw unprocessable("Validation failed: Keyword can't be blank");
       return { keyword: k.keyword, wholeWord: k.whole_word ?? true };
     }
-    return { id: parseId(k.id)!, keyword: k.keyword, wholeWord: k.whole_word, destroy: k._destroy };
+    return { id: k.id, keyword: k.keyword, wholeWord: k.whole_word, destroy: k._destroy };
   });
 }
 
@@ -135,7 +134,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
     const body = statusBody.parse(nestedBody(request));
-    return serializeFilterStatus(await core.filters.addStatus(me.id, id, BigInt(body.status_id)));
+    return serializeFilterStatus(await core.filters.addStatus(me.id, id, body.status_id));
   });
 
   app.get("/api/v2/filters/statuses/:id", async (request) => {

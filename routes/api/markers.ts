@@ -4,8 +4,9 @@ import type { Core } from "../../src/core.ts";
 import { MARKER_TIMELINES } from "../../src/markers/marker.service.ts";
 import { requireUser } from "../auth.ts";
 import { nestedBody, stringList } from "../nested-params.ts";
+import { idString } from "../params.ts";
 
-const position = z.object({ last_read_id: z.string().regex(/^\d{1,19}$/, "last_read_id must be a numeric id").transform((v) => BigInt(v)) });
+const position = z.object({ last_read_id: idString("last_read_id must be a numeric id") });
 const saveBody = z
   .object({ home: position.optional(), notifications: position.optional() })
   .refine((b) => b.home || b.notifications, "home or notifications is required");

@@ -6,6 +6,7 @@ import { notFound, unprocessable } from "../../src/errors.ts";
 import type { MediaAttachment } from "../../src/media/media.repository.ts";
 import { MEDIA_KEY } from "../../src/media/media.store.ts";
 import { requireUser } from "../auth.ts";
+import { hasNul, NUL_MESSAGE } from "../nul-guard.ts";
 import { pathId } from "../params.ts";
 import { serializeMedia } from "../serializers/media.ts";
 
@@ -32,6 +33,8 @@ async function readUpload(request: FastifyRequest) {
       else part.file.resume();
     } else if (typeof part.value === "string") values[part.fieldname] = part.value;
   }
+  // Read here, after the door's NUL check (routes/nul-guard.ts) has run.
+  if (hasNul(values)) throw unprocessable(NUL_MESSAGE);
   return { file, fields: fields.parse(values) };
 }
 

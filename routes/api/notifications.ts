@@ -5,11 +5,11 @@ import { notFound } from "../../src/errors.ts";
 import type { NotificationQuery } from "../../src/notifications/notification.repository.ts";
 import { requireUser } from "../auth.ts";
 import { stringList } from "../nested-params.ts";
-import { linkHeader, pageOf, pathId } from "../params.ts";
+import { idString, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeGroupedNotifications, serializeNotifications } from "../serializers/notification.ts";
 
-const accountIdQuery = z.object({ account_id: z.string().regex(/^\d{1,19}$/, "account_id must be a numeric id").transform((v) => BigInt(v)).optional() });
+const accountIdQuery = z.object({ account_id: idString("account_id must be a numeric id").optional() });
 
 /** types[], exclude_types[] and account_id, shared by the list and the unread count. */
 function queryOf(request: FastifyRequest): NotificationQuery {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
 import { optionalUser } from "../auth.ts";
-import { boolish } from "../params.ts";
+import { boolish, idString } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeTag } from "../serializers/tag.ts";
 import { serializeStatuses } from "../serializers/status.ts";
@@ -13,7 +13,7 @@ const query = z.object({
   type: z.enum(["accounts", "statuses", "hashtags"]).optional(),
   resolve: boolish.optional(),
   following: boolish.optional(),
-  account_id: z.string().regex(/^\d{1,19}$/, "account_id must be a numeric id").transform((v) => BigInt(v)).optional(),
+  account_id: idString("account_id must be a numeric id").optional(),
   limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 40)),
   offset: z.coerce.number().int().min(0).default(0),
 });

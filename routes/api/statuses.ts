@@ -5,14 +5,14 @@ import { parseId } from "../../src/ids.ts";
 import { notFound } from "../../src/errors.ts";
 import { optionalUser, requireUser } from "../auth.ts";
 import { asArray, nestedBody } from "../nested-params.ts";
-import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
+import { boolish, idList, idString, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeScheduledStatuses } from "../serializers/scheduled-status.ts";
 import { serializeStatus, serializeStatuses } from "../serializers/status.ts";
 import { serializeStatusEdits } from "../serializers/status-edit.ts";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"], { message: "visibility must be public, unlisted, private or direct" });
-const numericId = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,19}$/, "must be a numeric id")).transform((v) => BigInt(v));
+const numericId = z.union([z.string(), z.number()]).transform(String).pipe(idString());
 const idArray = z.preprocess((v) => asArray(v), z.array(numericId).max(20, "too many ids"));
 
 const pollBody = z.object({

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../../src/core.ts";
-import { optionalUser, requireUser } from "../auth.ts";
+import { principalOf, requireUser } from "../auth.ts";
 import { hashtagParam, linkHeader, pageSized } from "../params.ts";
 import { serializeTag } from "../serializers/tag.ts";
 
@@ -8,8 +8,9 @@ import { serializeTag } from "../serializers/tag.ts";
 // home timeline is decided at fan-out, in the core.
 
 export function tagRoutes(app: FastifyInstance, core: Core) {
+  // Public, and any token will do (Mastodon asks no scope here): it only says whether the viewer follows the tag.
   app.get("/api/v1/tags/:name", async (request) => {
-    const viewer = await optionalUser(core, request);
+    const viewer = (await principalOf(core, request))?.account ?? null;
     return serializeTag(core, await core.tagFollows.show(viewer?.id ?? null, hashtagParam(request, "name")));
   });
 

@@ -1,6 +1,6 @@
 import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
-import { forbidden, unprocessable } from "../errors.ts";
+import { forbidden, notFound, unprocessable } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { BlockRepository } from "../interactions/block.repository.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
@@ -102,7 +102,7 @@ export class FollowService {
 
   async authorize(accountId: bigint, requesterId: bigint) {
     const pending = await this.follows.find(requesterId, accountId);
-    if (!pending || pending.state !== "pending") throw unprocessable("There is no follow request from this account");
+    if (!pending || pending.state !== "pending") throw notFound("Follow request");
     await this.follows.accept(requesterId, accountId);
     await this.notifications.withdraw(accountId, requesterId, "follow_request");
     const requester = await this.accounts.findById(requesterId);
@@ -113,6 +113,14 @@ export class FollowService {
     }
   }
 
+  /** Refuses a pending follow request; an accepted follower stays (Mastodon answers 404 as for no request). */
+  async rejectRequest(accountId: bigint, requesterId: bigint) {
+    const pending = await this.follows.find(requesterId, accountId);
+    if (!pending || pending.state !== "pending") throw notFound("Follow request");
+    await this.reject(accountId, requesterId);
+  }
+
+  /** Ends a follow from `requesterId`, pending or accepted. */
   async reject(accountId: bigint, requesterId: bigint) {
     const removed = await this.follows.remove(requesterId, accountId);
     if (!removed) throw unprocessable("There is no follow request from this account");
