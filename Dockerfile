@@ -41,8 +41,7 @@ RUN npm install \
 FROM base AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000 \
-    NODE_OPTIONS=--max-semi-space-size=16
+    PORT=3000
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=build /app/src/generated ./src/generated
@@ -57,4 +56,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Apply pending migrations, then serve. Workers run `serve` instead (docker-compose.yml).
-CMD ["node", "src/cli/main.ts", "start"]
+# bin/kith adds the V8 flags of bin/node-options (scripts/node24.sh finds this image's Node 24).
+CMD ["sh", "bin/kith", "start"]

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, kithEnv, ROOT, sandbox, sleep, until } from "./lib/env.ts";
+import { freePort, kithEnv, productionNodeOptions, ROOT, sandbox, sleep, until } from "./lib/env.ts";
 import { median, round, type Figure } from "./lib/stats.ts";
 
 // Resident memory of one idle ROLE=all process: `node src/cli/main.ts serve`
@@ -32,7 +32,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const box = await sandbox("memory");
     const port = await freePort();
     const t0 = Date.now();
-    const child = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve"], {
+    const child = spawn(process.execPath, [...productionNodeOptions(), join(ROOT, "src/cli/main.ts"), "serve"], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", ...kithEnv({ sandbox: box, port, role: "all" }) },
       stdio: ["ignore", "ignore", "inherit"],

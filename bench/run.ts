@@ -6,7 +6,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "../src/db/migrate.ts";
-import { clearRedisPrefix, PG, quote, ROOT, withPg } from "./lib/env.ts";
+import { clearRedisPrefix, PG, productionNodeOptions, quote, ROOT, withPg } from "./lib/env.ts";
 import { passes, type Figure } from "./lib/stats.ts";
 import { renderTable } from "./lib/table.ts";
 
@@ -103,6 +103,8 @@ async function runChild(name: string): Promise<{ figures?: Figure[]; error?: str
   const log = createWriteStream(join(logsDir, `${name}.log`));
   const child = fork(join(ROOT, "bench/lib/child.ts"), [name, ...(quick ? ["--quick"] : [])], {
     cwd: ROOT,
+    // Kith runs in the measuring process: give it the V8 flags production has.
+    execArgv: [...process.execArgv, ...productionNodeOptions()],
     env: { ...process.env, BENCH_TEMPLATE_DB: template, BENCH_RUN_TAG: tag, BENCH_PROFILE: values.profile ? profilesDir : "", BENCH_COUNT: values.count ? "1" : "" },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -119,3 +121,12 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * The V8 flags Kith runs with in production (bin/node-options, which bin/kith
+ * and the Docker image use), or BENCH_NODE_OPTIONS to try others.
+ */
+export function productionNodeOptions(): string[] {
+  const text = process.env.BENCH_NODE_OPTIONS ?? readFileSync(join(ROOT, "bin/node-options"), "utf8");
+  return text.split(/\s+/).filter(Boolean);
+}
