@@ -42,7 +42,11 @@ function publicKeyOf(privateKey: Buffer): string {
 export function generateVapidKeys(): VapidKeyPair {
   const ecdh = createECDH("prime256v1");
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url") };
+  // getPrivateKey drops leading zero bytes (one key in 256 has one); VAPID wants all 32.
+  const privateKey = Buffer.alloc(32);
+  const raw = ecdh.getPrivateKey();
+  raw.copy(privateKey, 32 - raw.length);
+  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: privateKey.toString("base64url") };
 }
 
 /** What is wrong with an operator's VAPID key pair (both or neither must be set, and they must match), or null. */
