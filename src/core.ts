@@ -60,6 +60,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   const statuses = new StatusService(statusRepo, accounts, blockRepo, notifications, jobs, urls, (a, b) => followRepo.isFollowing(a, b), statusDeps);
   const reading = createTimelines(db, { config, accounts, follows, statuses, statusRepo, notifications, blockRepo });
   follows.domainBlocks = reading.accountDomainBlocks;
+  statuses.distribute = (status) => reading.timelines.distribute(status);
   const live = createStreaming(db, { localFollowerIds: (id) => followRepo.localFollowerIds(id), statuses, hiddenFor: (id) => reading.mutes.hiddenFor(id) }, pubsub);
   for (const service of [statuses, notifications, reading.timelines, reading.filters]) service.events = live.events;
   live.streaming.hiddenByDomain = (viewerId, status) => reading.accountDomainBlocks.hides(viewerId, status);

@@ -11,7 +11,7 @@ export class FavouriteRepository {
   async create(data: { id: bigint; accountId: bigint; statusId: bigint; uri: string }) {
     return this.db.$transaction(async (tx) => {
       const inserted = await tx.favourite.createMany({ data: [data], skipDuplicates: true });
-      if (inserted.count) await tx.status.update({ where: { id: data.statusId }, data: { favouritesCount: { increment: 1 } } });
+      if (inserted.count) await tx.status.updateMany({ where: { id: data.statusId }, data: { favouritesCount: { increment: 1 } } });
       const row = await tx.favourite.findUnique({ where: { accountId_statusId: { accountId: data.accountId, statusId: data.statusId } } });
       return { favourite: row!, created: inserted.count > 0 };
     });

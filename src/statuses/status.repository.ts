@@ -76,28 +76,28 @@ export class StatusRepository {
    */
   async insert(data: Prisma.StatusUncheckedCreateInput & { id: bigint }, mentionIds: bigint[], tags: string[], parts: StatusParts = {}) {
     return this.db.$transaction(async (tx) => {
-      const inserted = await tx.status.createMany({ data: [data], skipDuplicates: true });
-      if (inserted.count === 0) return null;
-      await this.link(tx, data.id, mentionIds, tags);
-      if (!data.reblogOfId) {
-        let conversationId = parts.conversationId ?? null;
-        if (conversationId === null) {
-          conversationId = newId();
-          await tx.conversation.create({ data: { id: conversationId } });
-        }
-        await tx.status.update({ where: { id: data.id }, data: { conversationId } });
+      // A new thread gets its conversation first, so the status row is written once.
+      const newConversation = !data.reblogOfId && (parts.conversationId ?? null) === null ? newId() : null;
+      if (newConversation !== null) await tx.conversation.create({ data: { id: newConversation } });
+      const conversationId = data.reblogOfId ? undefined : (newConversation ?? parts.conversationId);
+      const inserted = await tx.status.createMany({ data: [{ ...data, conversationId }], skipDuplicates: true });
+      if (inserted.count === 0) {
+        if (newConversation !== null) await tx.conversation.delete({ where: { id: newConversation } });
+        return null;
       }
+      await this.link(tx, data.id, mentionIds, tags);
       if (parts.mediaIds?.length) await this.attachMedia(tx, data.id, BigInt(data.accountId), parts.mediaIds);
       if (parts.poll) await tx.poll.create({ data: { id: newId(), statusId: data.id, ...parts.poll } });
-      await tx.account.update({
+      // updateMany: counters need no row back.
+      await tx.account.updateMany({
         where: { id: data.accountId },
         data: { statusesCount: { increment: 1 }, lastStatusAt: new Date() },
       });
       if (data.inReplyToId) {
-        await tx.status.update({ where: { id: data.inReplyToId }, data: { repliesCount: { increment: 1 } } });
+        await tx.status.updateMany({ where: { id: data.inReplyToId }, data: { repliesCount: { increment: 1 } } });
       }
       if (data.reblogOfId) {
-        await tx.status.update({ where: { id: data.reblogOfId }, data: { reblogsCount: { increment: 1 } } });
+        await tx.status.updateMany({ where: { id: data.reblogOfId }, data: { reblogsCount: { increment: 1 } } });
       }
       return tx.status.findUnique({ where: { id: data.id }, include: statusInclude });
     });

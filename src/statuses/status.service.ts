@@ -43,6 +43,13 @@ export class StatusService {
   private readonly deps: StatusDeps;
   /** Live updates (the streaming API); set by the core once the bus exists. */
   events: EventBus = silentBus;
+  /**
+   * Puts a status into home and list feeds; set by the core once timelines
+   * exist. A remote status arrives in a worker already, so it is distributed
+   * there and then (no second job that reads the status again); a local one
+   * is distributed by a job, so posting answers at once.
+   */
+  distribute: ((status: StatusView) => Promise<void>) | null = null;
 
   constructor(statuses: StatusRepository, accounts: AccountService, blocks: BlockRepository, notifications: NotificationService, jobs: JobQueue, urls: LocalUrls, isFollowing: (follower: bigint, target: bigint) => Promise<boolean>, deps: StatusDeps) {
     this.statuses = statuses;
@@ -441,7 +448,8 @@ export class StatusService {
       if (muters.has(m.accountId)) continue;
       await this.notifications.notify(m.account, status.accountId, "mention", status.id);
     }
-    await this.jobs.enqueue("timeline.fanout", { statusId: String(status.id) });
+    if (status.local || !this.distribute) await this.jobs.enqueue("timeline.fanout", { statusId: String(status.id) });
+    else await this.distribute(status);
   }
 
   /** The HTML, mentions and hashtags of what a local user typed. */

@@ -59,7 +59,11 @@ export class TimelineService {
    */
   async fanout(statusId: bigint) {
     const status = await this.statuses.findById(statusId);
-    if (!status) return;
+    if (status) await this.distribute(status);
+  }
+
+  /** Home and list feeds, live updates and "notify me" notifications for a status just stored. */
+  async distribute(status: StatusView) {
     const author = status.account;
     const home = new Set<bigint>();
     if (author.domain === null) home.add(author.id);
