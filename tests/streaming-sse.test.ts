@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamingRoutes } from "../routes/streaming/streaming.routes.ts";
 import { EventStreamClient, isOpen, type StreamEvent } from "./helpers/event-stream-client.ts";
-import { startInProcess, type InProcess } from "./helpers/in-process.ts";
+import { localUser, startInProcess, type InProcess, type LocalUser } from "./helpers/in-process.ts";
 import { REDIS } from "./helpers/instance.ts";
 import { remotePost, remoteUser } from "./helpers/timeline-client.ts";
 import { waitFor } from "./helpers/wait.ts";
@@ -19,17 +19,14 @@ import { waitFor } from "./helpers/wait.ts";
 let kith: InProcess;
 let origin: string;
 let redis: Redis;
-type Local = { id: bigint; token: string };
+type Local = LocalUser;
 let alice: Local;
 let bob: Local;
 let carol: Local;
 let dave: Local;
 const clients: EventStreamClient[] = [];
 
-async function local(username: string, scopes?: string[]): Promise<Local> {
-  const account = await kith.core.accounts.createLocal(username);
-  return { id: account.id, token: await kith.core.tokens.issue(account.id, scopes) };
-}
+const local = (username: string, scopes?: string[]) => localUser(kith, username, scopes);
 
 const url = (path: string, query: Record<string, string> = {}) => {
   const search = new URLSearchParams(query).toString();

@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config.ts";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { startKith, type Kith } from "../src/main.ts";
-import { startInProcess, type InProcess } from "./helpers/in-process.ts";
+import { localUser, startInProcess, type InProcess, type LocalUser } from "./helpers/in-process.ts";
 import { freePort, KithInstance, REDIS, type TestAccount } from "./helpers/instance.ts";
 import { waitFor } from "./helpers/wait.ts";
 
@@ -88,17 +88,14 @@ let kith: InProcess;
 let mediaDir: string;
 let origin: string;
 let redis: Redis;
-type Local = { id: bigint; token: string };
+type Local = LocalUser;
 let alice: Local;
 let bob: Local;
 let carol: Local;
 let dave: Local;
 const clients: StreamClient[] = [];
 
-async function local(username: string, scopes?: string[]): Promise<Local> {
-  const account = await kith.core.accounts.createLocal(username);
-  return { id: account.id, token: await kith.core.tokens.issue(account.id, scopes) };
-}
+const local = (username: string, scopes?: string[]) => localUser(kith, username, scopes);
 
 async function open(query: string, token: string) {
   const client = await StreamClient.open(origin, query, { token });

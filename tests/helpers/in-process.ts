@@ -25,3 +25,11 @@ export async function startInProcess(label: string, env: Record<string, string> 
     },
   };
 }
+
+export type LocalUser = { id: bigint; token: string };
+
+/** A local account with a token (of these scopes, or the default ones), made through the core. */
+export async function localUser(kith: Kith, username: string, scopes?: string[]): Promise<LocalUser> {
+  const account = await kith.core.accounts.createLocal(username);
+  return { id: account.id, token: await kith.core.tokens.issue(account.id, scopes) };
+}
