@@ -83,8 +83,17 @@ export function rawRequest(url: string, method: string, headers: Record<string, 
     req.on("error", (error) => {
       if (!answered) reject(error);
     });
-    if (body !== undefined) req.write(body);
-    req.end();
+    const send = () => {
+      if (body !== undefined) req.write(body);
+      req.end();
+    };
+    // A server refuses an oversized body on its headers (413) and closes the
+    // connection; writing the body at once races that answer (EPIPE). So a
+    // large body waits a moment for an early answer, and is not sent if one came.
+    if (body !== undefined && Buffer.byteLength(body) > 64 * 1024) {
+      req.flushHeaders();
+      setTimeout(() => answered || send(), 200);
+    } else send();
   });
 }
 
