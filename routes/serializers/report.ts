@@ -13,7 +13,7 @@ export function serializeReport(core: Core, r: Report, target: Account) {
     comment: r.comment,
     forwarded: r.forwarded,
     created_at: r.createdAt.toISOString(),
-    status_ids: r.statusIds.length ? r.statusIds.map(String) : null,
+    status_ids: r.statusIds.map(String),
     rule_ids: r.ruleIds.length ? r.ruleIds.map(String) : null,
     target_account: serializeAccount(core, target),
   };
