@@ -1,5 +1,4 @@
 import type { KvKey, KvStore } from "@fedify/fedify";
-import type { Prioritizer } from "../workers/fedify-queue.ts";
 import type { RedisKvStore } from "./redis-kv.ts";
 
 // When to stop hammering a host that keeps failing: Mastodon's rule of
@@ -71,7 +70,7 @@ export const FAILING_HOST_PRIORITY = 100;
  * inbox costs several times a live one (the failed connect, the failure
  * bookkeeping, the rescheduled job).
  */
-export function deprioritizeFailingHosts(kv: RedisKvStore): Prioritizer {
+export function deprioritizeFailingHosts(kv: RedisKvStore): (messages: readonly any[]) => Promise<(number | undefined)[]> {
   return async (messages) => {
     const priorities: (number | undefined)[] = messages.map((m) => (m?.type === "outbox" && m.attempt > 0 ? FAILING_HOST_PRIORITY : undefined));
     const hostOf = (m: { type?: string; inbox?: string }) => {

@@ -1,6 +1,7 @@
 import type { Federation } from "@fedify/fedify";
 import type { Core } from "../src/core.ts";
 import type { LocalKeyPair } from "../src/accounts/key.store.ts";
+import { ExpiringMap } from "../src/expiring-map.ts";
 import { assertPublicUrl, UnsafeUrlError } from "./ssrf.ts";
 
 // Fedify's outbox and fan-out messages carry the sender's private JWKs. We
@@ -48,14 +49,13 @@ function selfDeleter(activity: unknown): string | null {
 
 export function keySealing(federation: () => Federation<Core>, core: () => Core) {
   reuseImportedKeys();
-  const recent = new Map<string, { pair: LocalKeyPair | null; until: number }>();
+  const recent = new ExpiringMap<{ pair: LocalKeyPair | null }>(KEY_TTL_MS, 10_000);
   const pairFor = async (keyId: string, deleter: string | null) => {
     const cacheKey = deleter ? `${keyId} ${deleter}` : keyId;
     const hit = recent.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.pair;
+    if (hit) return hit.pair;
     const pair = await keyPair(federation(), core(), keyId, deleter);
-    if (recent.size > 10_000) recent.clear();
-    recent.set(cacheKey, { pair, until: Date.now() + KEY_TTL_MS });
+    recent.set(cacheKey, { pair });
     return pair;
   };
   return {

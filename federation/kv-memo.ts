@@ -1,4 +1,5 @@
 import type { KvKey, KvStore } from "@fedify/fedify";
+import { ExpiringMap } from "../src/expiring-map.ts";
 
 // Every delivery reads two small things from the KvStore that hardly ever
 // change: which signature spec the receiving server takes, and the circuit
@@ -13,18 +14,15 @@ const SEP = "\u001f";
 const MAX_ENTRIES = 50_000;
 
 export function rememberReads(kv: KvStore, prefixes: readonly (readonly string[])[], ttlMs: number, now: () => number = Date.now): KvStore {
-  const memo = new Map<string, { json: string | undefined; until: number }>();
+  const memo = new ExpiringMap<{ json: string | undefined }>(ttlMs, MAX_ENTRIES, now);
   const applies = (key: KvKey) => prefixes.some((p) => p.length < key.length && p.every((part, i) => key[i] === part));
-  const remember = (id: string, value: unknown) => {
-    if (memo.size >= MAX_ENTRIES) memo.clear();
-    memo.set(id, { json: value === undefined ? undefined : JSON.stringify(value), until: now() + ttlMs });
-  };
+  const remember = (id: string, value: unknown) => memo.set(id, { json: value === undefined ? undefined : JSON.stringify(value) });
   const wrapped: KvStore = {
     async get<T = unknown>(key: KvKey): Promise<T | undefined> {
       if (!applies(key)) return kv.get<T>(key);
       const id = key.join(SEP);
       const hit = memo.get(id);
-      if (hit && hit.until > now()) return hit.json === undefined ? undefined : (JSON.parse(hit.json) as T);
+      if (hit) return hit.json === undefined ? undefined : (JSON.parse(hit.json) as T);
       const value = await kv.get<T>(key);
       remember(id, value);
       return value;
@@ -33,7 +31,7 @@ export function rememberReads(kv: KvStore, prefixes: readonly (readonly string[]
       if (applies(key) && !options?.ttl) {
         // Fedify writes the spec back after every delivery; skip a write that changes nothing we know of.
         const hit = memo.get(key.join(SEP));
-        if (hit && hit.until > now() && hit.json === JSON.stringify(value)) return;
+        if (hit && hit.json === JSON.stringify(value)) return;
       }
       await kv.set(key, value, options);
       if (applies(key)) remember(key.join(SEP), value);

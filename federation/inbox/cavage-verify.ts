@@ -3,10 +3,10 @@ import { createHash, timingSafeEqual, verify, type KeyObject } from "node:crypto
 // A draft-cavage HTTP signature check for the common inbox POST, with the
 // rules Fedify's verifyRequestDraft applies: Date within the window, a
 // SHA-256 Digest of the exact body, "(request-target)", "date" and "digest"
-// among the signed headers, RSASSA-PKCS1-v1_5 over SHA-256. It answers
-// "verified" only when all of that holds with the key it is given; every
-// other case ("unsure") is left to Fedify, which knows the rarer forms
-// (RFC 9421, (created)/(expires), other digests, key refetch on rotation).
+// among the signed headers, RSASSA-PKCS1-v1_5 over SHA-256. It says yes only
+// when all of that holds with the key it is given; every other case is left
+// to Fedify, which knows the rarer forms (RFC 9421, (created)/(expires),
+// other digests, key refetch on rotation).
 
 export type CavageRequest = {
   method: string;
@@ -17,9 +17,6 @@ export type CavageRequest = {
   body: Buffer;
 };
 
-export type CavageVerdict = { verified: true; keyId: string } | { verified: false };
-
-const UNSURE: CavageVerdict = { verified: false };
 const ALGORITHMS = new Set(["rsa-sha256", "hs2019"]);
 const REQUIRED = ["(request-target)", "date", "digest"];
 
@@ -52,38 +49,36 @@ function digestMatches(value: string, body: Buffer): boolean {
   return matched;
 }
 
-/** The key id a request claims, when its Signature header is one this check understands. */
-export function cavageKeyId(request: CavageRequest): string | null {
-  if (request.headers["signature-input"] !== undefined) return null;
-  const value = header(request, "signature");
-  const fields = value ? signatureFields(value) : null;
-  return fields?.get("keyId") ?? null;
-}
+/** A draft-cavage Signature header this check understands: the one form it verifies. */
+export type CavageSignature = { keyId: string; names: string[]; signature: string };
 
-export function verifyCavage(request: CavageRequest, key: KeyObject, options: { now: number; windowMs: number }): CavageVerdict {
-  if (request.headers["signature-input"] !== undefined || request.url.includes("?")) return UNSURE;
+/** The request's Signature header, or null when it is absent or in a form left to Fedify. */
+export function parseCavage(request: CavageRequest): CavageSignature | null {
+  if (request.headers["signature-input"] !== undefined || request.url.includes("?")) return null;
   const value = header(request, "signature");
   const fields = value ? signatureFields(value) : null;
   const keyId = fields?.get("keyId");
   const names = fields?.get("headers")?.split(/\s+/);
   const signature = fields?.get("signature");
-  if (!fields || !keyId || !names || !signature || fields.has("created") || fields.has("expires")) return UNSURE;
+  if (!fields || !keyId || !names || !signature || fields.has("created") || fields.has("expires")) return null;
   const algorithm = fields.get("algorithm")?.toLowerCase();
-  if (algorithm !== undefined && !ALGORITHMS.has(algorithm)) return UNSURE;
-  if (!REQUIRED.every((name) => names.includes(name))) return UNSURE;
-  if (key.asymmetricKeyType !== "rsa") return UNSURE;
+  if (algorithm !== undefined && !ALGORITHMS.has(algorithm)) return null;
+  if (!REQUIRED.every((name) => names.includes(name))) return null;
+  return { keyId, names, signature };
+}
 
+/** Whether `signed` (parsed from this request) holds with `key`, under Fedify's rules. */
+export function verifyCavage(request: CavageRequest, signed: CavageSignature, key: KeyObject, options: { now: number; windowMs: number }): boolean {
+  if (key.asymmetricKeyType !== "rsa") return false;
   const date = Date.parse(header(request, "date") ?? "");
-  if (!Number.isFinite(date) || Math.abs(options.now - date) > options.windowMs) return UNSURE;
+  if (!Number.isFinite(date) || Math.abs(options.now - date) > options.windowMs) return false;
   const digest = header(request, "digest");
-  if (!digest || !digestMatches(digest, request.body)) return UNSURE;
-
+  if (!digest || !digestMatches(digest, request.body)) return false;
   const lines: string[] = [];
-  for (const name of names) {
+  for (const name of signed.names) {
     const v = name === "(request-target)" ? `${request.method.toLowerCase()} ${request.url}` : header(request, name);
-    if (v === undefined) return UNSURE;
+    if (v === undefined) return false;
     lines.push(`${name}: ${v}`);
   }
-  const ok = verify("sha256", Buffer.from(lines.join("\n")), key, Buffer.from(signature, "base64"));
-  return ok ? { verified: true, keyId } : UNSURE;
+  return verify("sha256", Buffer.from(lines.join("\n")), key, Buffer.from(signed.signature, "base64"));
 }

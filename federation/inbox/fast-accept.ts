@@ -1,7 +1,8 @@
 import { createPublicKey, randomUUID, type KeyObject } from "node:crypto";
 import type { MessageQueue } from "@fedify/fedify";
 import type { Core } from "../../src/core.ts";
-import { cavageKeyId, verifyCavage, type CavageRequest } from "./cavage-verify.ts";
+import { ExpiringMap } from "../../src/expiring-map.ts";
+import { parseCavage, verifyCavage, type CavageRequest } from "./cavage-verify.ts";
 
 // Fedify accepts an inbox POST by expanding the activity as JSON-LD (twice)
 // and the signer's cached key document, which is nine tenths of the cost of a
@@ -21,35 +22,13 @@ const KEY_TTL_MS = 5 * 60_000;
 const RECIPIENT_TTL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
-type Entry<T> = { value: T; until: number };
-
-/** A small map whose entries expire and whose oldest entry goes first when full. */
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, Entry<T>>();
-
-  get(key: string, now: number): T | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.until < now) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: T, until: number) {
-    if (this.entries.size >= CACHE_LIMIT) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, until });
-  }
-}
-
 type StoredKey = { key: KeyObject; owner: string } | null;
 
 export class InboxFastPath {
   private readonly core: Core;
   private readonly queue: MessageQueue;
-  private readonly keys = new ExpiringMap<StoredKey>();
-  private readonly recipients = new ExpiringMap<boolean>();
+  private readonly keys = new ExpiringMap<NonNullable<StoredKey>>(KEY_TTL_MS, CACHE_LIMIT);
+  private readonly recipients = new ExpiringMap<boolean>(RECIPIENT_TTL_MS, CACHE_LIMIT);
   /** Fedify's signatureTimeWindow (federation.ts). */
   private readonly windowMs = 60 * 60_000;
 
@@ -63,10 +42,10 @@ export class InboxFastPath {
     if (request.method !== "POST" || !isPlainActivity(json)) return false;
     const recipient = await this.recipientOf(request.url);
     if (recipient === undefined) return false;
-    const keyId = cavageKeyId(request);
-    const stored = keyId ? await this.storedKey(keyId) : null;
-    if (!stored || stored.owner !== json.actor) return false;
-    if (!verifyCavage(request, stored.key, { now: Date.now(), windowMs: this.windowMs }).verified) return false;
+    const signed = parseCavage(request);
+    const stored = signed ? await this.storedKey(signed.keyId) : null;
+    if (!signed || !stored || stored.owner !== json.actor) return false;
+    if (!verifyCavage(request, signed, stored.key, { now: Date.now(), windowMs: this.windowMs })) return false;
     await this.queue.enqueue({
       type: "inbox",
       id: randomUUID(),
@@ -86,19 +65,17 @@ export class InboxFastPath {
     const m = PERSONAL_INBOX.exec(url);
     if (!m) return undefined;
     const identifier = decodeURIComponent(m[1]!);
-    const now = Date.now();
-    let known = this.recipients.get(identifier, now);
+    let known = this.recipients.get(identifier);
     if (known === undefined) {
       // The same test as the actor dispatcher's (federation/actors.ts).
       known = (await this.core.accounts.findLocalActor(identifier))?.username === identifier;
-      this.recipients.set(identifier, known, now + RECIPIENT_TTL_MS);
+      this.recipients.set(identifier, known);
     }
     return known ? identifier : undefined;
   }
 
   private async storedKey(keyId: string): Promise<StoredKey> {
-    const now = Date.now();
-    const cached = this.keys.get(keyId, now);
+    const cached = this.keys.get(keyId);
     if (cached) return cached;
     const row = await this.core.accounts.findRemoteKey(keyId);
     let stored: StoredKey = null;
@@ -110,7 +87,7 @@ export class InboxFastPath {
       }
     }
     // Unknown keys are not remembered: the actor is usually stored moments later.
-    if (stored) this.keys.set(keyId, stored, now + KEY_TTL_MS);
+    if (stored) this.keys.set(keyId, stored);
     return stored;
   }
 }
