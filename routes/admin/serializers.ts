@@ -7,6 +7,7 @@ import type { Report } from "../../src/moderation/report.repository.ts";
 import { permissionBits, ROLE_IDS, ROLE_NAMES } from "../../src/moderation/roles.ts";
 import type { Role } from "../../src/generated/prisma/enums.ts";
 import { serializeAccount } from "../serializers/account.ts";
+import { reportFields } from "../serializers/report.ts";
 import { serializeRule } from "../serializers/rule.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 
@@ -55,13 +56,7 @@ export async function serializeAdminReports(core: Core, reports: Report[]) {
     return a ? serializeAdminAccount(core, a) : null;
   };
   return reports.map((r) => ({
-    id: String(r.id),
-    action_taken: r.actionTakenAt !== null,
-    action_taken_at: r.actionTakenAt?.toISOString() ?? null,
-    category: r.category,
-    comment: r.comment,
-    forwarded: r.forwarded,
-    created_at: r.createdAt.toISOString(),
+    ...reportFields(r),
     updated_at: r.updatedAt.toISOString(),
     account: account(r.accountId),
     target_account: account(r.targetAccountId),

@@ -37,6 +37,16 @@ function sendError(reply: FastifyReply, error: AuthorizationError) {
   return sendPage(reply, 400, errorPage("Authorization failed", `${error.message} (${error.error})`));
 }
 
+/** The checked authorization request, or the error to show or send back to the app. */
+async function validated(core: Core, params: Parameters<Core["authorization"]["validate"]>[0]): Promise<AuthorizationRequest | AuthorizationError> {
+  try {
+    return await core.authorization.validate(params);
+  } catch (error) {
+    if (error instanceof AuthorizationError) return error;
+    throw error;
+  }
+}
+
 export function authorizeRoutes(app: FastifyInstance, core: Core) {
   const origin = core.urls.origin;
 
@@ -68,13 +78,8 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
 
   app.get("/oauth/authorize", async (request, reply) => {
     const params = paramsOf(request.query);
-    let req: AuthorizationRequest;
-    try {
-      req = await core.authorization.validate(params);
-    } catch (error) {
-      if (error instanceof AuthorizationError) return sendError(reply, error);
-      throw error;
-    }
+    const req = await validated(core, params);
+    if (req instanceof AuthorizationError) return sendError(reply, req);
     const forceLogin = ["true", "1"].includes(String((request.query as Record<string, unknown>).force_login ?? ""));
     return showForm(request, reply, req, params, { account: forceLogin ? null : await sessionAccount(request) });
   });
@@ -87,13 +92,8 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
       return sendPage(reply, 403, errorPage("Please try again", "This form has expired or was not sent from this server's page. Go back to the app and start signing in again."));
     }
 
-    let req: AuthorizationRequest;
-    try {
-      req = await core.authorization.validate(params);
-    } catch (error) {
-      if (error instanceof AuthorizationError) return sendError(reply, error);
-      throw error;
-    }
+    const req = await validated(core, params);
+    if (req instanceof AuthorizationError) return sendError(reply, req);
 
     if (body.decision !== "approve") {
       return sendError(reply, new AuthorizationError("access_denied", "The user denied the request.", req.redirectUri, req.state));

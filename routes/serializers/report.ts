@@ -3,8 +3,8 @@ import type { Core } from "../../src/core.ts";
 import type { Report } from "../../src/moderation/report.repository.ts";
 import { serializeAccount } from "./account.ts";
 
-/** Mastodon's Report entity, as its reporter sees it. */
-export function serializeReport(core: Core, r: Report, target: Account) {
+/** What the reporter's Report entity and the admin's Admin::Report share. */
+export function reportFields(r: Report) {
   return {
     id: String(r.id),
     action_taken: r.actionTakenAt !== null,
@@ -13,6 +13,13 @@ export function serializeReport(core: Core, r: Report, target: Account) {
     comment: r.comment,
     forwarded: r.forwarded,
     created_at: r.createdAt.toISOString(),
+  };
+}
+
+/** Mastodon's Report entity, as its reporter sees it. */
+export function serializeReport(core: Core, r: Report, target: Account) {
+  return {
+    ...reportFields(r),
     status_ids: r.statusIds.map(String),
     rule_ids: r.ruleIds.length ? r.ruleIds.map(String) : null,
     target_account: serializeAccount(core, target),
