@@ -5,6 +5,7 @@ import {
   type KvStore,
   type MessageQueue,
 } from "@fedify/fedify";
+import { getUserAgent } from "@fedify/vocab-runtime";
 import type { Config } from "../src/config.ts";
 import type { Core } from "../src/core.ts";
 import { registerActors } from "./actors.ts";
@@ -14,6 +15,7 @@ import { registerInbox } from "./inbox/listeners.ts";
 import { rememberReads } from "./kv-memo.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
+import { outboxTransport } from "./outbox-transport.ts";
 
 export type KithFederation = Federation<Core>;
 
@@ -21,6 +23,7 @@ export type KithFederation = Federation<Core>;
 const SPEC_PREFIX = ["_fedify", "httpMessageSignaturesSpec"] as const;
 
 export function buildFederation(config: Config, kv: KvStore, queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue }): KithFederation {
+  const userAgent = { software: "Kith/0.1.0", url: config.publicUrl };
   const federation = createFederation<Core>({
     kv: rememberReads(compactCircuitFailures(kv), [SPEC_PREFIX, CIRCUIT_PREFIX], 10_000),
     kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"], circuitBreaker: [...CIRCUIT_PREFIX] },
@@ -28,7 +31,8 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
     manuallyStartQueue: true,
     origin: config.publicUrl.origin,
     allowPrivateAddress: config.allowPrivateAddress,
-    userAgent: { software: "Kith/0.1.0", url: config.publicUrl },
+    userAgent,
+    outboxTransport: outboxTransport({ allowPrivateAddress: config.allowPrivateAddress, userAgent: getUserAgent(userAgent) }),
     // Servers that answer 202 before verifying (and only know draft-cavage)
     // would silently drop an RFC 9421 first knock, so we knock with cavage.
     firstKnock: "draft-cavage-http-signatures-12",
