@@ -95,6 +95,78 @@ describe("BullMqMessageQueue", () => {
   });
 });
 
+describe("fan-out batches", () => {
+  const delivery = (activity: object, n: number, extra: object = {}) => ({ type: "outbox", id: `m${n}`, inbox: `https://host${n}.example/inbox`, attempt: 0, activity, ...extra });
+
+  /** The jobs of a queue as Redis holds them: name and parsed data. */
+  async function jobsOf(queueName: string) {
+    const q = new Queue(queueName, { connection: redis, prefix });
+    try {
+      return (await q.getJobs(["waiting", "delayed", "prioritized"])).map((j) => ({ name: j.name, data: j.data, priority: j.opts.priority }));
+    } finally {
+      await q.close();
+    }
+  }
+
+  it("queues a fan-out's deliveries 32 to a job with the activity stored once, and hands each message to the handler whole", async () => {
+    const queue = new BullMqMessageQueue("t-batch", redis, prefix, 4);
+    closers.push(() => queue.close());
+    const activity = { type: "Create", id: "https://kith.example/a/1", object: { content: "x".repeat(2_000) } };
+    const other = { type: "Delete", id: "https://kith.example/a/2" };
+    await queue.enqueueMany([...Array.from({ length: 70 }, (_, n) => delivery(activity, n)), delivery(other, 70), { type: "inbox", n: 71 }]);
+
+    const jobs = await jobsOf("t-batch");
+    const batches = jobs.filter((j) => j.name === "outbox-batch");
+    expect(batches.map((b) => b.data.batch.messages.length).sort((a: number, b: number) => a - b)).toEqual([1, 6, 32, 32]);
+    for (const b of batches) for (const m of b.data.batch.messages) expect(m.activity).toBeUndefined();
+    expect(jobs.filter((j) => j.name !== "outbox-batch").map((j) => j.data.type)).toEqual(["inbox"]);
+
+    const { got } = collect(queue);
+    await waitFor(async () => got.length >= 72, "72 messages");
+    const outbox = got.filter((m) => m.type === "outbox");
+    expect(outbox.map((m) => m.id).sort()).toEqual(Array.from({ length: 71 }, (_, n) => `m${n}`).sort());
+    expect(outbox.find((m) => m.id === "m5")).toEqual(delivery(activity, 5));
+    expect(outbox.find((m) => m.id === "m70").activity).toEqual(other);
+  });
+
+  it("keeps deliveries with a priority, a delay or an ordering key as jobs of their own", async () => {
+    const queue = new BullMqMessageQueue("t-batch-single", redis, prefix, 4, undefined, undefined, async (ms) => ms.map((m) => (m.inbox.includes("host1.") ? 100 : undefined)));
+    closers.push(() => queue.close());
+    const activity = { type: "Create" };
+    await queue.enqueueMany([delivery(activity, 0), delivery(activity, 1), delivery(activity, 2, { orderingKey: "k" })]);
+    await queue.enqueueMany([delivery(activity, 3)], { delay: ms(60_000) });
+    const jobs = await jobsOf("t-batch-single");
+    expect(jobs.filter((j) => j.name === "outbox-batch").map((j) => j.data.batch.messages.map((m: any) => m.id))).toEqual([["m0"]]);
+    expect(jobs.filter((j) => j.name === "outbox").map((j) => [j.data.id, j.priority ?? null]).sort()).toEqual([["m1", 100], ["m2", null], ["m3", null]]);
+  });
+
+  it("a message whose handling throws is queued again alone; the rest of its batch is not sent twice", async () => {
+    const queue = new BullMqMessageQueue("t-batch-fail", redis, prefix, 4, undefined, () => {});
+    closers.push(() => queue.close());
+    const activity = { type: "Create" };
+    const seen: string[] = [];
+    let thrown = false;
+    const stop = new AbortController();
+    stops.push(stop);
+    const done = queue.listen(
+      (m) => {
+        seen.push(m.id);
+        if (m.id === "m3" && !thrown) {
+          thrown = true;
+          throw new Error("could not queue the retry");
+        }
+      },
+      { signal: stop.signal },
+    );
+    closers.push(() => done);
+    await queue.enqueueMany(Array.from({ length: 10 }, (_, n) => delivery(activity, n)));
+    await waitFor(async () => seen.length >= 11, "ten messages and one repeat");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.filter((id) => id === "m3")).toHaveLength(2);
+    expect(seen.filter((id) => id !== "m3").sort()).toEqual(["m0", "m1", "m2", "m4", "m5", "m6", "m7", "m8", "m9"]);
+  });
+});
+
 describe("key sealing", () => {
   const dbName = `${name}_keys`;
   let db: Db;
@@ -153,7 +225,11 @@ describe("key sealing", () => {
 
     const [raw, ...more] = await rawJobs("k-outbox");
     expect(more).toEqual([]);
-    const stored = JSON.parse(raw!);
+    // A fan-out's deliveries are queued as a batch; this one holds one message.
+    const job = JSON.parse(raw!);
+    expect(job.batch.messages).toHaveLength(1);
+    expect(job.batch.activity.type).toBe("Follow");
+    const stored = { ...job.batch.messages[0], activity: job.batch.activity };
     expect(stored.type).toBe("outbox");
     expect(stored.inbox).toBe("https://remote.example/users/u1/inbox");
     expect(stored.keys).toEqual([

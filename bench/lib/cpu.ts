@@ -45,7 +45,7 @@ async function redisCpuMs(redis: Redis | null): Promise<number> {
   return (get("used_cpu_sys") + get("used_cpu_user")) * 1000;
 }
 
-export type CpuMark = { self: number; redis: number; postgres: number; helpers: number; machine: number; wall: number };
+export type CpuMark = { self: number; mainThread: number; redis: number; postgres: number; helpers: number; machine: number; wall: number };
 
 export class CpuMeter {
   private readonly redis: Redis | null;
@@ -58,8 +58,10 @@ export class CpuMeter {
 
   async mark(): Promise<CpuMark> {
     const usage = process.cpuUsage();
+    const thread = process.threadCpuUsage();
     return {
       self: (usage.user + usage.system) / 1000,
+      mainThread: (thread.user + thread.system) / 1000,
       redis: await redisCpuMs(this.redis),
       postgres: postgresTicks() * TICK_MS,
       helpers: this.helpers.reduce((n, pid) => n + procTicks(pid), 0) * TICK_MS,
@@ -74,6 +76,8 @@ export class CpuMeter {
     const wall = b.wall - a.wall;
     return {
       kithMs: r(b.self - a.self),
+      /** Of kithMs, the event loop's thread (the rest: libuv's pool, V8's GC and compiler threads). */
+      kithMainThreadMs: r(b.mainThread - a.mainThread),
       redisMs: r(b.redis - a.redis),
       postgresMs: r(b.postgres - a.postgres),
       helperMs: r(b.helpers - a.helpers),
