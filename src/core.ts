@@ -30,7 +30,7 @@ import { SuggestionRepository } from "./suggestions/suggestion.repository.ts";
 import { SuggestionService } from "./suggestions/suggestion.service.ts";
 import { createStatusDeps, createStatusFeatures } from "./statuses/statuses.module.ts";
 import type { Redis } from "ioredis";
-import { createTimelines, notificationSilencer } from "./timelines/timelines.module.ts";
+import { createTimelines } from "./timelines/timelines.module.ts";
 import type { PubSub } from "./streaming/pubsub.ts";
 import { createStreaming } from "./streaming/streaming.module.ts";
 import { LocalUrls } from "./urls.ts";
@@ -47,7 +47,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   const blockRepo = new BlockRepository(db);
   const followRepo = new FollowRepository(db);
   const statusRepo = new StatusRepository(db);
-  const notifications = new NotificationService(new NotificationRepository(db), notificationSilencer(db, blockRepo));
+  const notifications = new NotificationService(new NotificationRepository(db));
   const accounts = new AccountService(accountRepo, urls, config.domain, jobs);
   const follows = new FollowService(followRepo, blockRepo, accounts, notifications, jobs, urls);
   const tokens = new TokenService(new TokenRepository(db));

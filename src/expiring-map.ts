@@ -32,4 +32,8 @@ export class ExpiringMap<T> {
   delete(key: string): void {
     this.entries.delete(key);
   }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

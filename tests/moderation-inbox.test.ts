@@ -177,4 +177,17 @@ describe("suspending a remote account", () => {
     await waitFor(async () => R.inboxActivities("Reject").find((a) => a.object?.actor === zed.id), "the Reject of zed's follow");
     await waitFor(async () => R.inboxActivities("Undo").find((a) => a.object?.id === outgoing.id), "the Undo of lena's follow");
   });
+
+  it("drops what it sends afterwards, even right after it was last heard from", async () => {
+    const yan = R.addActor("yan");
+    const before = R.note(yan, { content: "<p>before the suspension</p>" });
+    expect((await R.deliver(sharedInbox, R.create(yan, before))).status).toBe(202);
+    await waitFor(() => kith.core.statuses.findByUri(before.id), "yan's post to be stored");
+    const yanAccount = (await kith.core.accounts.findByUri(yan.id))!;
+    await kith.core.moderation.accounts.act(mod.id, yanAccount.id, { type: "suspend" });
+    const after = R.note(yan, { content: "<p>after the suspension</p>" });
+    expect((await R.deliver(sharedInbox, R.create(yan, after))).status).toBe(202);
+    await control("after yan's suspension");
+    expect(await kith.core.statuses.findByUri(after.id)).toBeNull();
+  });
 });

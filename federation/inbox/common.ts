@@ -10,7 +10,7 @@ export const sameOrigin = (a: URL | string, b: URL | string) => new URL(a).origi
 /** The account that sent an activity (Fedify has verified it signed it). */
 export async function senderOf(ctx: Ctx, activity: Activity): Promise<Account | null> {
   if (!activity.actorId) return null;
-  const account = await ctx.data.accounts.resolveUri(activity.actorId.href);
+  const account = await ctx.data.accounts.resolveSender(activity.actorId.href);
   return account && account.domain !== null && !account.suspendedAt ? account : null;
 }
 

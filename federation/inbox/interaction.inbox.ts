@@ -1,23 +1,22 @@
 import { Note, type Announce, type Block, type Like, type Undo } from "@fedify/vocab";
 import type { Account } from "../../src/accounts/account.repository.ts";
 import { parseId } from "../../src/ids.ts";
-import type { StatusView } from "../../src/statuses/status.repository.ts";
 import { embedded, localActor, sameOrigin, senderOf, type Ctx } from "./common.ts";
 import { storeFetchedPost } from "./fetch-post.ts";
 
-/** A local status by its ActivityPub id. */
-async function localStatus(ctx: Ctx, uri: URL | string | null | undefined): Promise<StatusView | null> {
+/** The id of the local status an ActivityPub id names. */
+function localStatusId(ctx: Ctx, uri: URL | string | null | undefined): bigint | null {
   if (!uri) return null;
   const parsed = ctx.parseUri(new URL(uri));
   if (parsed?.type !== "object" || parsed.class !== Note) return null;
-  const id = parseId(parsed.values.id);
-  return id === null ? null : ctx.data.statuses.findById(id);
+  return parseId(parsed.values.id);
 }
 
 export async function onLike(ctx: Ctx, like: Like) {
   if (!like.id) return;
   const actor = await senderOf(ctx, like);
-  const status = await localStatus(ctx, like.objectId);
+  const id = localStatusId(ctx, like.objectId);
+  const status = actor && id !== null ? await ctx.data.statuses.findTarget(id) : null;
   if (actor && status && !status.reblogOfId) await ctx.data.favourites.receiveLike(actor, status, like.id.href);
 }
 
@@ -51,8 +50,7 @@ export async function onUndo(ctx: Ctx, undo: Undo) {
       return;
     }
     case "Like": {
-      const status = await localStatus(ctx, inner.object);
-      if (inner.id) await ctx.data.favourites.receiveUndoLike(actor, inner.id, status?.id ?? null);
+      if (inner.id) await ctx.data.favourites.receiveUndoLike(actor, inner.id, localStatusId(ctx, inner.object));
       return;
     }
     case "Announce":

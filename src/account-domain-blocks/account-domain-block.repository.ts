@@ -56,17 +56,4 @@ export class AccountDomainBlockRepository {
   blocks(accountId: bigint, domain: string) {
     return this.db.accountDomainBlock.count({ where: { accountId, domain } }).then((n) => n > 0);
   }
-
-  /**
-   * Whether a notification from `fromId` is dropped: it lives on a domain the
-   * recipient blocks and the recipient does not follow it (Mastodon's rule).
-   */
-  async silences(accountId: bigint, fromId: bigint) {
-    const domains = await this.domainsOf(accountId);
-    if (!domains.length) return false;
-    const n = await this.db.account.count({
-      where: { id: fromId, domain: { in: domains }, followers: { none: { followerId: accountId, state: "accepted" } } },
-    });
-    return n > 0;
-  }
 }

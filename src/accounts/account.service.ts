@@ -1,4 +1,5 @@
 import { KithError, notFound, unprocessable } from "../errors.ts";
+import { ExpiringMap } from "../expiring-map.ts";
 import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { LocalUrls } from "../urls.ts";
@@ -37,6 +38,13 @@ export type LocalProfileField = ProfileField & { source?: string };
  */
 export const INSTANCE_ACTOR = "instance.actor";
 const STALE_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long the inbox may answer from a remote actor's row read a moment ago.
+ * Writes through this service and moderation in this process forget at once;
+ * one made in another process (a moderator acting through the web role)
+ * applies within this time, as domain blocks do (DomainPolicy).
+ */
+const SENDER_TTL_MS = 5_000;
 /** Mastodon keeps a suspended account's data for 30 days; so may its server bring it back. */
 const SELF_DELETE_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -64,6 +72,8 @@ export class AccountService {
   domainGate: DomainGate | null = null;
 
   private readonly accounts: AccountRepository;
+  /** Remote actors the inbox met in the last few seconds: a burst of activities from one actor reads its row once. */
+  private readonly senders = new ExpiringMap<Account>(SENDER_TTL_MS, 1_000);
   private readonly urls: LocalUrls;
   private readonly localDomain: string;
   private readonly jobs: JobQueue;
@@ -199,6 +209,21 @@ export class AccountService {
     return data ? this.upsertRemote(data) : null;
   }
 
+  /** The remote account behind an activity's actor: resolveUri, answered from a very recent read when there is one. */
+  async resolveSender(uri: string): Promise<Account | null> {
+    const seen = this.senders.get(uri);
+    // The domain policy keeps its own answers fresh; it is asked every time.
+    if (seen && (!this.domainGate || (await this.domainGate.federates(URL.parse(uri)?.host ?? "")))) return this.refreshLater(seen);
+    const account = await this.resolveUri(uri);
+    if (account && account.domain !== null) this.senders.set(uri, account);
+    return account;
+  }
+
+  /** Forgets the remote accounts remembered for the inbox: moderation changed some of them. */
+  forgetRemote() {
+    this.senders.clear();
+  }
+
   /** A known account is answered at once; if its copy is stale, a job fetches it again. */
   private async refreshLater(account: Account): Promise<Account> {
     if (isStale(account)) await this.jobs.enqueue("account.refresh", { uri: account.uri }, { dedupeKey: account.uri });
@@ -227,13 +252,16 @@ export class AccountService {
     });
     // An account first met on a silenced or suspended domain starts with the domain's mark (Mastodon).
     const marks = isNew ? await this.domainGate!.marksFor(account.domain ?? "") : {};
-    return Object.keys(marks).length ? this.accounts.updateProfile(account.id, marks) : account;
+    const stored = Object.keys(marks).length ? await this.accounts.updateProfile(account.id, marks) : account;
+    this.senders.delete(data.uri);
+    return stored;
   }
 
   /** A remote actor deleted itself: hide it everywhere (its rows stay for moderation). */
   async markRemoteDeleted(id: bigint) {
     const now = new Date();
     await this.accounts.updateProfile(id, { suspendedAt: now, deletedByOriginAt: now });
+    this.forgetRemote();
   }
 
   /**
@@ -245,7 +273,9 @@ export class AccountService {
     const account = await this.accounts.findByUri(uri);
     if (!account?.deletedByOriginAt || account.domain === null) return null;
     if (Date.now() - account.deletedByOriginAt.getTime() > SELF_DELETE_GRACE_MS) return null;
-    return this.accounts.updateProfile(account.id, { suspendedAt: null, deletedByOriginAt: null });
+    const restored = await this.accounts.updateProfile(account.id, { suspendedAt: null, deletedByOriginAt: null });
+    this.senders.delete(uri);
+    return restored;
   }
 
   /**

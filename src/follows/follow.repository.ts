@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import type { Follow } from "../generated/prisma/client.ts";
 import type { FollowState } from "../generated/prisma/enums.ts";
 
 export class FollowRepository {
@@ -18,18 +19,36 @@ export class FollowRepository {
 
   /**
    * Creates the follow unless one exists; counters move only when a row is
-   * created or leaves the pending state, so redelivery changes nothing.
+   * created or leaves the pending state, so redelivery changes nothing. One
+   * statement writes the row and the counters, or finds the row there is.
    */
-  async create(data: { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState }) {
-    return this.db.$transaction(async (tx) => {
-      const existing = await tx.follow.findUnique({
-        where: { followerId_followingId: { followerId: data.followerId, followingId: data.followingId } },
-      });
-      if (existing) return { follow: existing, created: false };
-      const follow = await tx.follow.create({ data });
-      if (data.state === "accepted") await countFollow(tx, data.followerId, data.followingId, 1);
-      return { follow, created: true };
-    });
+  async create(data: { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState }): Promise<{ follow: Follow; created: boolean }> {
+    const { followerId, followingId } = data;
+    const now = new Date();
+    const rows = await this.db.$queryRaw<(Follow & { created: boolean })[]>`
+      WITH f AS (
+        INSERT INTO "Follow" (id, "followerId", "followingId", uri, state, "createdAt")
+        VALUES (${data.id}::bigint, ${followerId}::bigint, ${followingId}::bigint, ${data.uri}, ${data.state}::"FollowState", ${now}::timestamp(3))
+        ON CONFLICT DO NOTHING
+        RETURNING *
+      ),
+      counted AS (
+        UPDATE "Account" SET "followingCount" = "followingCount" + CASE WHEN id = ${followerId}::bigint THEN 1 ELSE 0 END,
+          "followersCount" = "followersCount" + CASE WHEN id = ${followingId}::bigint THEN 1 ELSE 0 END, "updatedAt" = ${now}::timestamp(3)
+        WHERE id IN (${followerId}::bigint, ${followingId}::bigint) AND EXISTS (SELECT 1 FROM f WHERE state = 'accepted')
+      )
+      SELECT *, true AS created FROM f
+      UNION ALL
+      SELECT *, false AS created FROM "Follow" WHERE "followerId" = ${followerId}::bigint AND "followingId" = ${followingId}::bigint AND NOT EXISTS (SELECT 1 FROM f)`;
+    const row = rows[0];
+    if (row) {
+      const { created, ...follow } = row;
+      return { follow, created };
+    }
+    // Another transaction wrote the same follow after this statement began.
+    const existing = await this.find(followerId, followingId);
+    if (!existing) throw new Error(`Follow ${data.uri} is already used by another follow`);
+    return { follow: existing, created: false };
   }
 
   async accept(followerId: bigint, followingId: bigint) {

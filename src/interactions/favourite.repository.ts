@@ -7,14 +7,25 @@ export class FavouriteRepository {
     this.db = db;
   }
 
-  /** Idempotent: a second Like of the same status by the same account is a no-op. */
-  async create(data: { id: bigint; accountId: bigint; statusId: bigint; uri: string }) {
-    return this.db.$transaction(async (tx) => {
-      const inserted = await tx.favourite.createMany({ data: [data], skipDuplicates: true });
-      if (inserted.count) await tx.status.updateMany({ where: { id: data.statusId }, data: { favouritesCount: { increment: 1 } } });
-      const row = await tx.favourite.findUnique({ where: { accountId_statusId: { accountId: data.accountId, statusId: data.statusId } } });
-      return { favourite: row!, created: inserted.count > 0 };
-    });
+  /**
+   * Idempotent: a second Like of the same status by the same account is a
+   * no-op. One statement writes the row and bumps the status's count; true
+   * when it wrote them. With `unlessBlockedBy`, nothing is written if that
+   * account (the status's author) blocks the one that likes.
+   */
+  async create(data: { id: bigint; accountId: bigint; statusId: bigint; uri: string }, options: { unlessBlockedBy?: bigint } = {}): Promise<boolean> {
+    const now = new Date();
+    const blocker = options.unlessBlockedBy ?? null;
+    const written = await this.db.$executeRaw`
+      WITH f AS (
+        INSERT INTO "Favourite" (id, "accountId", "statusId", uri, "createdAt")
+        SELECT ${data.id}::bigint, ${data.accountId}::bigint, ${data.statusId}::bigint, ${data.uri}, ${now}::timestamp(3)
+        WHERE NOT EXISTS (SELECT 1 FROM "Block" WHERE "accountId" = ${blocker}::bigint AND "targetId" = ${data.accountId}::bigint)
+        ON CONFLICT DO NOTHING
+        RETURNING "statusId"
+      )
+      UPDATE "Status" SET "favouritesCount" = "favouritesCount" + 1, "updatedAt" = ${now}::timestamp(3) FROM f WHERE "Status".id = f."statusId"`;
+    return written > 0;
   }
 
   async remove(where: { accountId: bigint; statusId: bigint } | { uri: string; accountId: bigint }) {

@@ -3,7 +3,7 @@ import { forbidden } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
-import type { StatusView } from "../statuses/status.repository.ts";
+import type { StatusTarget, StatusView } from "../statuses/status.repository.ts";
 import type { StatusService } from "../statuses/status.service.ts";
 import type { LocalUrls } from "../urls.ts";
 import type { BlockRepository } from "./block.repository.ts";
@@ -31,10 +31,9 @@ export class FavouriteService {
     const status = visible.reblogOf ? await this.statuses.getVisible(visible.reblogOf.id, account.id) : visible;
     if (await this.blocks.eitherBlocks(account.id, status.accountId)) throw forbidden("You cannot favourite this status");
     const id = newId();
-    const { favourite, created } = await this.favourites.create({ id, accountId: account.id, statusId: status.id, uri: this.urls.like(account.username, id) });
-    if (created) {
+    if (await this.favourites.create({ id, accountId: account.id, statusId: status.id, uri: this.urls.like(account.username, id) })) {
       await this.notifications.notify(status.account, account.id, "favourite", status.id);
-      if (status.account.domain !== null) await this.jobs.enqueue("federate", { kind: "like", favouriteId: String(favourite.id) });
+      if (status.account.domain !== null) await this.jobs.enqueue("federate", { kind: "like", favouriteId: String(id) });
     }
     return (await this.statuses.findById(status.id))!;
   }
@@ -48,11 +47,10 @@ export class FavouriteService {
     return (await this.statuses.findById(status.id))!;
   }
 
-  async receiveLike(actor: Account, status: StatusView, likeUri: string) {
+  async receiveLike(actor: Account, status: StatusTarget, likeUri: string) {
     if (!(await this.statuses.canSee(status, actor.id))) return;
-    if (await this.blocks.blocks(status.accountId, actor.id)) return;
-    const { created } = await this.favourites.create({ id: newId(), accountId: actor.id, statusId: status.id, uri: likeUri });
-    if (created) await this.notifications.notify(status.account, actor.id, "favourite", status.id);
+    // Nothing is stored if the author blocks the sender; checked as the like is written.
+    if (await this.favourites.create({ id: newId(), accountId: actor.id, statusId: status.id, uri: likeUri }, { unlessBlockedBy: status.accountId })) await this.notifications.notify(status.account, actor.id, "favourite", status.id);
   }
 
   /** Misskey re-synthesizes ids in Undo, so we match by actor and status when the uri misses. */

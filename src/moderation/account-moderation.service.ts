@@ -35,6 +35,13 @@ export class AccountModerationService {
     this.jobs = jobs;
   }
 
+  /** The account service remembers remote accounts for the inbox a few seconds: it must forget them when one changes. */
+  private async setAccount(...args: Parameters<AccountModerationRepository["setAccount"]>) {
+    const account = await this.repo.setAccount(...args);
+    this.accounts.forgetRemote();
+    return account;
+  }
+
   async list(filters: AccountFilters, range: IdRange) {
     return newestFirst(await this.repo.page(filters, range));
   }
@@ -93,14 +100,14 @@ export class AccountModerationService {
       case "none":
         break;
       case "sensitive":
-        if (!account.sensitizedAt) await this.repo.setAccount(id, { sensitizedAt: new Date() });
+        if (!account.sensitizedAt) await this.setAccount(id, { sensitizedAt: new Date() });
         break;
       case "disable":
         if (!account.user) throw unprocessable("Only local accounts can be disabled");
         if (!account.user.disabledAt) await this.repo.setUser(id, { disabledAt: new Date() });
         break;
       case "silence":
-        if (!account.silencedAt) await this.repo.setAccount(id, { silencedAt: new Date() });
+        if (!account.silencedAt) await this.setAccount(id, { silencedAt: new Date() });
         break;
       case "suspend":
         await this.suspend(account);
@@ -114,7 +121,7 @@ export class AccountModerationService {
   async suspend(account: AccountWithUser) {
     if (account.suspendedAt) return;
     const at = new Date();
-    await this.repo.setAccount(account.id, { suspendedAt: at });
+    await this.setAccount(account.id, { suspendedAt: at });
     if (account.domain === null) {
       await this.jobs.enqueue("federate", { kind: "deleteActor", accountId: String(account.id) });
       await this.jobs.enqueue("account.purge", { accountId: String(account.id), suspendedAt: at.toISOString() }, { delayMs: SUSPENSION_GRACE_MS });
@@ -132,19 +139,19 @@ export class AccountModerationService {
   async unsuspend(id: bigint) {
     const account = await this.get(id);
     if (!account.suspendedAt) throw forbidden("This account is not suspended");
-    await this.repo.setAccount(id, { suspendedAt: null });
+    await this.setAccount(id, { suspendedAt: null });
     if (account.domain === null) await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(id) });
     return this.get(id);
   }
 
   async unsilence(id: bigint) {
     await this.get(id);
-    return this.repo.setAccount(id, { silencedAt: null });
+    return this.setAccount(id, { silencedAt: null });
   }
 
   async unsensitive(id: bigint) {
     await this.get(id);
-    return this.repo.setAccount(id, { sensitizedAt: null });
+    return this.setAccount(id, { sensitizedAt: null });
   }
 
   async enable(id: bigint) {
@@ -159,6 +166,7 @@ export class AccountModerationService {
     const account = await this.get(id);
     if (!account.suspendedAt) throw forbidden("Only a suspended account can be deleted");
     await this.repo.deleteAccount(id);
+    this.accounts.forgetRemote();
     return account;
   }
 

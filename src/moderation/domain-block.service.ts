@@ -18,12 +18,15 @@ export class DomainBlockService {
   private readonly accounts: AccountModerationRepository;
   private readonly policy: DomainPolicy;
   private readonly settings: SettingsService;
+  /** Told when the marks on a domain's accounts change: the account service forgets the remote accounts it remembers. */
+  private readonly marked: () => void;
 
-  constructor(repo: DomainBlockRepository, accounts: AccountModerationRepository, policy: DomainPolicy, settings: SettingsService) {
+  constructor(repo: DomainBlockRepository, accounts: AccountModerationRepository, policy: DomainPolicy, settings: SettingsService, marked: () => void = () => undefined) {
     this.repo = repo;
     this.accounts = accounts;
     this.policy = policy;
     this.settings = settings;
+    this.marked = marked;
   }
 
   async listBlocks(range: IdRange) {
@@ -101,11 +104,13 @@ export class DomainBlockService {
       await this.repo.markAccounts(block.domain, "silencedAt", block.createdAt);
     }
     if (block.rejectMedia) await this.repo.stripMedia(block.domain);
+    this.marked();
   }
 
   private async lift(block: DomainBlock) {
     if (block.severity === "suspend") await this.repo.unmarkAccounts(block.domain, "suspendedAt", block.createdAt);
     if (block.severity === "silence") await this.repo.unmarkAccounts(block.domain, "silencedAt", block.createdAt);
+    this.marked();
   }
 
   async listAllows(range: IdRange) {

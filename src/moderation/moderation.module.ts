@@ -40,7 +40,7 @@ export function createModeration(
   const emailBlocks = new EmailBlockService(new EmailBlockRepository(db));
   return {
     policy: deps.policy,
-    domains: new DomainBlockService(new DomainBlockRepository(db), accountRepo, deps.policy, deps.settings),
+    domains: new DomainBlockService(new DomainBlockRepository(db), accountRepo, deps.policy, deps.settings, () => deps.accounts.forgetRemote()),
     accounts: new AccountModerationService(accountRepo, deps.accounts, reports, deps.jobs),
     reports,
     emailBlocks,

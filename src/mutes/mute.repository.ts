@@ -36,11 +36,6 @@ export class MuteRepository {
     return this.db.mute.findMany({ where: { accountId, targetId: { in: targetIds }, ...activeMute(now) } });
   }
 
-  /** Whether a mute silences notifications from `fromId` to `accountId`. */
-  silences(accountId: bigint, fromId: bigint, now = new Date()) {
-    return this.db.mute.count({ where: { accountId, targetId: fromId, notifications: true, ...activeMute(now) } }).then((n) => n > 0);
-  }
-
   page(accountId: bigint, range: IdRange, now = new Date()) {
     return this.db.mute.findMany({
       where: { accountId, id: idWhere(range), ...activeMute(now) },

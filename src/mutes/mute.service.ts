@@ -64,10 +64,6 @@ export class MuteService {
     return this.blocks.blocks(accountId, viewerId);
   }
 
-  silences(accountId: bigint, fromId: bigint) {
-    return this.mutes.silences(accountId, fromId);
-  }
-
   /** Accounts blocked by or blocking this one: left out of its searches. */
   blockedEitherWay(accountId: bigint) {
     return this.blocks.hiddenFor(accountId);

@@ -42,6 +42,32 @@ export class NotificationRepository {
     return count ? id : null;
   }
 
+  /**
+   * Like create, unless the recipient has silenced the sender: a mute with
+   * notifications on (and not expired), a block, or a block of the sender's
+   * domain while not following the sender (Mastodon's rules). Checked and
+   * written in one statement.
+   */
+  async createUnlessSilenced(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<bigint | null> {
+    const id = newId();
+    const now = new Date();
+    const { accountId, fromAccountId } = data;
+    const rows = await this.db.$queryRaw<{ id: bigint }[]>`
+      INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")
+      SELECT ${id}::bigint, ${accountId}::bigint, ${fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
+      WHERE NOT EXISTS (
+          SELECT 1 FROM "Mute" WHERE "accountId" = ${accountId}::bigint AND "targetId" = ${fromAccountId}::bigint AND notifications
+            AND ("expiresAt" IS NULL OR "expiresAt" > ${now}::timestamp(3)))
+        AND NOT EXISTS (SELECT 1 FROM "Block" WHERE "accountId" = ${accountId}::bigint AND "targetId" = ${fromAccountId}::bigint)
+        AND NOT EXISTS (
+          SELECT 1 FROM "Account" a JOIN "AccountDomainBlock" d ON d."accountId" = ${accountId}::bigint AND d.domain = a.domain
+          WHERE a.id = ${fromAccountId}::bigint
+            AND NOT EXISTS (SELECT 1 FROM "Follow" WHERE "followerId" = ${accountId}::bigint AND "followingId" = ${fromAccountId}::bigint AND state = 'accepted'))
+      ON CONFLICT DO NOTHING
+      RETURNING id`;
+    return rows.length ? id : null;
+  }
+
   deleteWhere(where: { accountId: bigint; fromAccountId: bigint; type: NotificationType }) {
     return this.db.notification.deleteMany({ where });
   }

@@ -3,9 +3,6 @@ import { newestFirst } from "./notification.repository.ts";
 import { groupKeyOf, parseGroupKey } from "./group-key.ts";
 import { silentBus, type EventBus } from "../streaming/events.ts";
 
-/** Whether `accountId` has silenced notifications from `fromId` (a mute with notifications on, a block). */
-export type Silencer = (accountId: bigint, fromId: bigint) => Promise<boolean>;
-
 type Recipient = { id: bigint; domain: string | null };
 
 /** Told of every new notification (Web Push queues its pushes here). */
@@ -13,15 +10,13 @@ export type NotificationListener = (notification: { id: bigint; accountId: bigin
 
 export class NotificationService {
   private readonly notifications: NotificationRepository;
-  private readonly silenced: Silencer;
   /** Live updates (the streaming API); set by the core once the bus exists. */
   events: EventBus = silentBus;
   /** Set by the core once Web Push exists. */
   onCreated: NotificationListener = async () => undefined;
 
-  constructor(notifications: NotificationRepository, silenced: Silencer = async () => false) {
+  constructor(notifications: NotificationRepository) {
     this.notifications = notifications;
-    this.silenced = silenced;
   }
 
   /** Only local accounts get notifications; nobody is notified of their own acts, nor by those they silenced. */
@@ -34,15 +29,20 @@ export class NotificationService {
     return this.notifyAbout(moderator, report.accountId, "admin.report", { reportId: report.id });
   }
 
+  /** The recipient may have silenced the sender (a mute, a block): the repository checks as it writes. */
   private async notifyAbout(recipient: Recipient, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
     if (recipient.domain !== null || recipient.id === fromAccountId) return;
-    if (await this.silenced(recipient.id, fromAccountId)) return;
-    await this.record(recipient.id, fromAccountId, type, subject);
+    const data = { accountId: recipient.id, fromAccountId, type, ...subject };
+    await this.created(data, await this.notifications.createUnlessSilenced(data));
   }
 
   /** A notification for a local account; the unique keys make a repeat a no-op. */
   private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
-    const id = await this.notifications.create({ accountId, fromAccountId, type, ...subject });
+    const data = { accountId, fromAccountId, type, ...subject };
+    await this.created(data, await this.notifications.create(data));
+  }
+
+  private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, id: bigint | null) {
     if (id === null) return;
     await this.events.publish({ type: "notification.created", accountId, notificationId: id });
     await this.onCreated({ id, accountId, type });

@@ -1,8 +1,9 @@
 import type { Db } from "../db/client.ts";
 import { unprocessable } from "../errors.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import type { Account, Prisma, Status } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 import type { PollData } from "../polls/poll.rules.ts";
+import type { Attachment, Visibility } from "./status.types.ts";
 
 const media = { orderBy: { id: "asc" } } as const;
 
@@ -17,7 +18,35 @@ export const statusInclude = {
 
 export type StatusView = Prisma.StatusGetPayload<{ include: typeof statusInclude }>;
 
+/** A status as deciding on an interaction with it needs it: its author and its audience. */
+export type StatusTarget = Pick<Status, "id" | "accountId" | "visibility" | "reblogOfId"> & {
+  account: Pick<Account, "id" | "domain" | "suspendedAt">;
+  mentions: { accountId: bigint }[];
+};
+
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** A new status row; what is left out takes the column's default. */
+export type NewStatusRow = {
+  id: bigint;
+  uri: string;
+  url?: string | null;
+  accountId: bigint;
+  local?: boolean;
+  content?: string;
+  text?: string | null;
+  spoilerText?: string;
+  sensitive?: boolean;
+  visibility?: Visibility;
+  language?: string | null;
+  inReplyToId?: bigint | null;
+  inReplyToUri?: string | null;
+  inReplyToAccountId?: bigint | null;
+  reblogOfId?: bigint | null;
+  attachments?: Attachment[];
+  createdAt?: Date;
+  editedAt?: Date | null;
+};
 
 /** What a status carries besides its own row: local media to attach, a poll, its thread. */
 export type StatusParts = {
@@ -25,6 +54,11 @@ export type StatusParts = {
   poll?: PollData & { uri?: string | null };
   /** The thread to join (a reply's parent's); a new one when absent. */
   conversationId?: bigint | null;
+  /**
+   * The author and the mentioned accounts as the caller holds them: the new
+   * status is then put together from what was written instead of read back.
+   */
+  accounts?: { author: Account; mentioned: Account[] };
 };
 
 /** A version of a status as it was before an edit. */
@@ -56,6 +90,18 @@ export class StatusRepository {
     return this.db.status.findMany({ where: { id: { in: ids } }, include: statusInclude });
   }
 
+  /** Who wrote a status and who may see it, in one small query. */
+  async findTarget(id: bigint): Promise<StatusTarget | null> {
+    const [row] = await this.db.$queryRaw<(Pick<Status, "id" | "accountId" | "visibility" | "reblogOfId"> & Pick<Account, "domain" | "suspendedAt"> & { mentionIds: bigint[] })[]>`
+      SELECT s.id, s."accountId", s.visibility::text AS visibility, s."reblogOfId", a.domain, a."suspendedAt",
+        ARRAY(SELECT m."accountId" FROM "Mention" m WHERE m."statusId" = s.id) AS "mentionIds"
+      FROM "Status" s JOIN "Account" a ON a.id = s."accountId"
+      WHERE s.id = ${id}::bigint`;
+    if (!row) return null;
+    const { domain, suspendedAt, mentionIds, ...status } = row;
+    return { ...status, account: { id: status.accountId, domain, suspendedAt }, mentions: mentionIds.map((accountId) => ({ accountId })) };
+  }
+
   findByUri(uri: string) {
     return this.db.status.findUnique({ where: { uri }, include: statusInclude });
   }
@@ -71,36 +117,21 @@ export class StatusRepository {
 
   /**
    * Writes a status with its mentions, tags, media, poll and thread, bumping
-   * the author's and the parent's counters, in one transaction. Returns null
-   * if the uri exists.
+   * the author's and the parent's counters. Returns null if the uri exists.
    */
-  async insert(data: Prisma.StatusUncheckedCreateInput & { id: bigint }, mentionIds: bigint[], tags: string[], parts: StatusParts = {}) {
-    return this.db.$transaction(async (tx) => {
-      // A new thread gets its conversation first, so the status row is written once.
-      const newConversation = !data.reblogOfId && (parts.conversationId ?? null) === null ? newId() : null;
-      if (newConversation !== null) await tx.conversation.create({ data: { id: newConversation } });
-      const conversationId = data.reblogOfId ? undefined : (newConversation ?? parts.conversationId);
-      const inserted = await tx.status.createMany({ data: [{ ...data, conversationId }], skipDuplicates: true });
-      if (inserted.count === 0) {
-        if (newConversation !== null) await tx.conversation.delete({ where: { id: newConversation } });
-        return null;
-      }
-      await this.link(tx, data.id, mentionIds, tags);
-      if (parts.mediaIds?.length) await this.attachMedia(tx, data.id, BigInt(data.accountId), parts.mediaIds);
-      if (parts.poll) await tx.poll.create({ data: { id: newId(), statusId: data.id, ...parts.poll } });
-      // updateMany: counters need no row back.
-      await tx.account.updateMany({
-        where: { id: data.accountId },
-        data: { statusesCount: { increment: 1 }, lastStatusAt: new Date() },
-      });
-      if (data.inReplyToId) {
-        await tx.status.updateMany({ where: { id: data.inReplyToId }, data: { repliesCount: { increment: 1 } } });
-      }
-      if (data.reblogOfId) {
-        await tx.status.updateMany({ where: { id: data.reblogOfId }, data: { reblogsCount: { increment: 1 } } });
-      }
-      return tx.status.findUnique({ where: { id: data.id }, include: statusInclude });
-    });
+  async insert(data: NewStatusRow, mentionIds: bigint[], tags: string[], parts: StatusParts = {}): Promise<StatusView | null> {
+    const mediaIds = [...new Set(parts.mediaIds ?? [])];
+    const write = async (db: Db | Tx) => {
+      const [row] = await insertStatement(db, data, [...new Set(mentionIds)].sort(compare), [...new Set(tags)], mediaIds, parts);
+      // Local media are claimed all or nothing, so media cannot end up on two statuses.
+      if (row && row.mediaClaimed !== mediaIds.length) throw unprocessable("Validation failed: Media ids must be your own media, not attached to another status");
+      return row ?? null;
+    };
+    // Without media to claim there is nothing to roll back: one statement is its own transaction.
+    const row = mediaIds.length ? await this.db.$transaction((tx) => write(tx)) : await write(this.db);
+    if (!row) return null;
+    const { accounts } = parts;
+    return accounts && !mediaIds.length && row.reblogOfId === null ? assembled(row, accounts.author, accounts.mentioned, parts.poll) : this.findById(data.id);
   }
 
   async update(id: bigint, data: Prisma.StatusUncheckedUpdateInput, mentionIds: bigint[], tags: string[], changes: StatusChanges = {}) {
@@ -199,4 +230,87 @@ export class StatusRepository {
       select: { id: true, account: true },
     });
   }
+}
+
+const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+type InsertedRow = Status & { mediaClaimed: number; authorStatusesCount: number | null; pollId: bigint | null; tagIds: bigint[]; tagNames: string[] };
+
+/**
+ * A status just written, put together as a read would return it from the row
+ * and what the caller holds; the statement bumped the author's count and
+ * `lastStatusAt`, so the author here has them too. Without local media and
+ * not a reblog: those are read back.
+ */
+function assembled(row: InsertedRow, author: Account, mentioned: Account[], poll: StatusParts["poll"]): StatusView {
+  const { mediaClaimed: _media, authorStatusesCount, pollId, tagIds, tagNames, ...status } = row;
+  const account = { ...author, statusesCount: authorStatusesCount ?? author.statusesCount, lastStatusAt: status.updatedAt, updatedAt: status.updatedAt };
+  // In key order, the order they were written in (insertStatement), as a read gives them.
+  const byId = new Map(mentioned.map((a) => [a.id, a]));
+  const mentions = [...byId.values()].sort((a, b) => compare(a.id, b.id)).map((a) => ({ statusId: status.id, accountId: a.id, account: a }));
+  const tags = tagIds.map((tagId, i) => ({ statusId: status.id, tagId, tag: { id: tagId, name: tagNames[i]! } })).sort((a, b) => compare(a.tagId, b.tagId));
+  return { ...status, account, mentions, tags, media: [], poll: poll && pollId !== null ? { ...poll, id: pollId, statusId: status.id, uri: poll.uri ?? null } : null, reblogOf: null };
+}
+
+/**
+ * The status row and everything that comes with it in one statement (a
+ * transaction of its own): the thread, mentions, tags, poll, local media and
+ * the author's, parent's and reblogged status's counters are written only if
+ * the row is (its uri, or an account's reblog of the status, is new). The
+ * statement's text never varies, so PostgreSQL keeps one prepared plan for it.
+ * One row when the status was written: the row, how many media it claimed,
+ * the author's new count and the tags.
+ */
+function insertStatement(db: Db | Tx, data: NewStatusRow, mentionIds: bigint[], tags: string[], mediaIds: bigint[], parts: StatusParts) {
+  const now = new Date();
+  const reblogOfId = data.reblogOfId ?? null;
+  // A reblog belongs to no thread; an original opens one unless it joins its parent's.
+  const newConversation = reblogOfId === null && (parts.conversationId ?? null) === null ? newId() : null;
+  const conversationId = reblogOfId === null ? (newConversation ?? parts.conversationId ?? null) : null;
+  const poll = parts.poll ?? null;
+  return db.$queryRaw<InsertedRow[]>`
+    WITH s AS (
+      INSERT INTO "Status" (id, uri, url, "accountId", local, content, text, "spoilerText", sensitive, visibility, language,
+        "inReplyToId", "inReplyToUri", "inReplyToAccountId", "reblogOfId", attachments, "conversationId", "createdAt", "editedAt", "updatedAt")
+      VALUES (${data.id}::bigint, ${data.uri}, ${data.url ?? null}, ${data.accountId}::bigint, ${data.local ?? false}, ${data.content ?? ""},
+        ${data.text ?? null}, ${data.spoilerText ?? ""}, ${data.sensitive ?? false}, ${data.visibility ?? "public"}::"Visibility", ${data.language ?? null},
+        ${data.inReplyToId ?? null}::bigint, ${data.inReplyToUri ?? null}, ${data.inReplyToAccountId ?? null}::bigint, ${reblogOfId}::bigint,
+        ${JSON.stringify(data.attachments ?? [])}::jsonb, ${conversationId}::bigint, ${data.createdAt ?? now}::timestamp(3), ${data.editedAt ?? null}::timestamp(3), ${now}::timestamp(3))
+      ON CONFLICT DO NOTHING
+      RETURNING *
+    ),
+    thread AS (INSERT INTO "Conversation" (id) SELECT ${newConversation}::bigint FROM s WHERE ${newConversation}::bigint IS NOT NULL),
+    mentioned AS (INSERT INTO "Mention" ("statusId", "accountId") SELECT s.id, m FROM s, unnest(${mentionIds}::bigint[]) AS m ON CONFLICT DO NOTHING),
+    tagged AS (
+      INSERT INTO "Tag" (id, name) SELECT t.id, t.name FROM unnest(${tags.map(() => newId())}::bigint[], ${tags}::text[]) AS t(id, name) WHERE EXISTS (SELECT 1 FROM s)
+      -- DO UPDATE, not DO NOTHING: it returns the id of a tag that exists, even one another transaction just made.
+      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+      RETURNING id, name
+    ),
+    tag_links AS (INSERT INTO "StatusTag" ("statusId", "tagId") SELECT s.id, tagged.id FROM s, tagged ORDER BY tagged.id ON CONFLICT DO NOTHING),
+    polled AS (
+      INSERT INTO "Poll" (id, "statusId", options, votes, "votersCount", multiple, "hideTotals", "expiresAt", uri)
+      SELECT ${poll ? newId() : null}::bigint, s.id, ${poll?.options ?? []}::text[], ${poll?.votes ?? []}::int[], ${poll?.votersCount ?? 0}::int,
+        ${poll?.multiple ?? false}, ${poll?.hideTotals ?? false}, ${poll?.expiresAt ?? null}::timestamp(3), ${poll?.uri ?? null}
+      FROM s WHERE ${poll !== null}
+      RETURNING id
+    ),
+    media AS (
+      UPDATE "MediaAttachment" SET "statusId" = s.id FROM s
+      WHERE "MediaAttachment".id = ANY(${mediaIds}::bigint[]) AND "MediaAttachment"."accountId" = ${data.accountId}::bigint AND "MediaAttachment"."statusId" IS NULL
+      RETURNING 1
+    ),
+    author AS (
+      UPDATE "Account" SET "statusesCount" = "statusesCount" + 1, "lastStatusAt" = ${now}::timestamp(3), "updatedAt" = ${now}::timestamp(3)
+      WHERE id = ${data.accountId}::bigint AND EXISTS (SELECT 1 FROM s)
+      RETURNING "statusesCount"
+    ),
+    counted AS (
+      UPDATE "Status" SET "repliesCount" = "repliesCount" + CASE WHEN id = ${data.inReplyToId ?? null}::bigint THEN 1 ELSE 0 END,
+        "reblogsCount" = "reblogsCount" + CASE WHEN id = ${reblogOfId}::bigint THEN 1 ELSE 0 END, "updatedAt" = ${now}::timestamp(3)
+      WHERE id IN (${data.inReplyToId ?? null}::bigint, ${reblogOfId}::bigint) AND EXISTS (SELECT 1 FROM s)
+    )
+    SELECT s.*, (SELECT count(*) FROM media)::int AS "mediaClaimed", (SELECT "statusesCount" FROM author) AS "authorStatusesCount", (SELECT id FROM polled) AS "pollId",
+      ARRAY(SELECT id FROM tagged ORDER BY name) AS "tagIds", ARRAY(SELECT name FROM tagged ORDER BY name) AS "tagNames"
+    FROM s`;
 }

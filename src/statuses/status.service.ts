@@ -16,7 +16,7 @@ import { sanitizeRemoteHtml, stripHtml } from "./sanitize.ts";
 import type { EditSnapshot, StatusChanges, StatusRepository, StatusView } from "./status.repository.ts";
 import type { NewStatus, RemotePoll, RemoteStatusData, StatusEdits } from "./status.types.ts";
 import type { ThreadMuteRepository } from "./thread-mute.repository.ts";
-import { canSee } from "./visibility.ts";
+import { canSee, type Audience } from "./visibility.ts";
 import { silentBus, type EventBus } from "../streaming/events.ts";
 
 export const MAX_CHARS = 500;
@@ -82,7 +82,12 @@ export class StatusService {
     return this.statuses.findByUri(uri);
   }
 
-  canSee(status: StatusView, viewerId: bigint | null) {
+  /** A status as a remote interaction with it (a Like) needs it: lighter than a full read. */
+  findTarget(id: bigint) {
+    return this.statuses.findTarget(id);
+  }
+
+  canSee(status: Audience, viewerId: bigint | null) {
     return canSee(status, viewerId, this.isFollowing);
   }
 
@@ -245,8 +250,12 @@ export class StatusService {
   /** A Create{Note} from the note's own author, already verified by the federation door. */
   async storeRemote(author: Account, data: RemoteStatusData): Promise<StatusView | null> {
     if (author.domain === null || this.urls.isLocal(data.uri)) return null;
-    const existing = await this.statuses.findByUri(data.uri);
-    if (existing) return existing;
+    // Finding the parent and the mentioned accounts (maybe over the network) is
+    // wasted on a post we have; otherwise the insert itself tells a repeat.
+    if (data.inReplyToUri || data.mentionUris.length) {
+      const existing = await this.statuses.findByUri(data.uri);
+      if (existing) return existing;
+    }
     const parent = data.inReplyToUri ? await this.statuses.findByUri(data.inReplyToUri) : null;
     const mentioned = data.mentionUris.length ? await this.accountsByUris(data.mentionUris) : [];
     const status = await this.statuses.insert(
@@ -270,7 +279,7 @@ export class StatusService {
       },
       mentioned.map((a) => a.id),
       data.tags.map((t) => t.toLowerCase()),
-      { poll: data.poll ? { ...remotePoll(data.poll), uri: data.uri } : undefined, conversationId: parent?.conversationId ?? null },
+      { poll: data.poll ? { ...remotePoll(data.poll), uri: data.uri } : undefined, conversationId: parent?.conversationId ?? null, accounts: { author, mentioned } },
     );
     if (status) await this.afterInsert(status);
     return status ?? this.statuses.findByUri(data.uri);

@@ -1,11 +1,14 @@
 import type { StatusView } from "./status.repository.ts";
 
+/** What deciding who may see a status needs of it. */
+export type Audience = Pick<StatusView, "accountId" | "visibility"> & { account?: { suspendedAt: Date | null } | null; mentions: { accountId: bigint }[] };
+
 /**
  * Who may see a status: public and unlisted are open; followers-only needs an
  * accepted follow (or a mention); direct only its author and mentioned accounts.
  */
 export async function canSee(
-  status: StatusView,
+  status: Audience,
   viewerId: bigint | null,
   isFollowing: (follower: bigint, target: bigint) => Promise<boolean>,
 ): Promise<boolean> {

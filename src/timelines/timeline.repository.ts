@@ -39,9 +39,11 @@ export class TimelineRepository {
     this.db = db;
   }
 
+  /** One statement whatever the number of feeds (its text, and so its prepared plan, never varies). */
   async addToFeeds(statusId: bigint, accountIds: bigint[]) {
     if (!accountIds.length) return;
-    await this.db.homeFeedEntry.createMany({ data: accountIds.map((accountId) => ({ accountId, statusId })), skipDuplicates: true });
+    await this.db.$executeRaw`
+      INSERT INTO "HomeFeedEntry" ("accountId", "statusId") SELECT unnest(${accountIds}::bigint[]), ${statusId}::bigint ON CONFLICT DO NOTHING`;
   }
 
   async addToListFeeds(statusId: bigint, listIds: bigint[]) {
@@ -95,25 +97,28 @@ export class TimelineRepository {
   }
 
   /**
-   * Who a new post of `authorId` reaches, in three queries: its local
-   * followers with their follow options, the followers who keep this author
-   * in an exclusive list (not in their home), and the lists it is a member of.
+   * Who a new post of `authorId` reaches, in one query: its local followers
+   * with their follow options, and the lists it is a member of (an exclusive
+   * list keeps the author out of its owner's home).
    */
   async audienceOf(authorId: bigint) {
-    const [followers, lists] = await Promise.all([
-      this.db.follow.findMany({
-        where: { followingId: authorId, state: "accepted", follower: { domain: null } },
-        select: { followerId: true, showReblogs: true, notify: true },
-      }),
-      this.db.listAccount.findMany({
-        where: { accountId: authorId },
-        select: { list: { select: { id: true, accountId: true, repliesPolicy: true, exclusive: true } } },
-      }),
-    ]);
-    return {
-      followers: followers.map((f) => ({ id: f.followerId, showReblogs: f.showReblogs, notify: f.notify })),
-      lists: lists.map((l) => ({ id: l.list.id, ownerId: l.list.accountId, repliesPolicy: l.list.repliesPolicy, exclusive: l.list.exclusive })),
-    };
+    const rows = await this.db.$queryRaw<
+      { followerId: bigint | null; showReblogs: boolean | null; notify: boolean | null; listId: bigint | null; ownerId: bigint | null; repliesPolicy: string | null; exclusive: boolean | null }[]
+    >`
+      SELECT f."followerId", f."showReblogs", f.notify, NULL::bigint AS "listId", NULL::bigint AS "ownerId", NULL::text AS "repliesPolicy", NULL::boolean AS exclusive
+      FROM "Follow" f JOIN "Account" a ON a.id = f."followerId"
+      WHERE f."followingId" = ${authorId}::bigint AND f.state = 'accepted' AND a.domain IS NULL
+      UNION ALL
+      SELECT NULL, NULL, NULL, l.id, l."accountId", l."repliesPolicy", l.exclusive
+      FROM "ListAccount" la JOIN "List" l ON l.id = la."listId"
+      WHERE la."accountId" = ${authorId}::bigint`;
+    const followers: { id: bigint; showReblogs: boolean; notify: boolean }[] = [];
+    const lists: { id: bigint; ownerId: bigint; repliesPolicy: string; exclusive: boolean }[] = [];
+    for (const r of rows) {
+      if (r.followerId !== null) followers.push({ id: r.followerId, showReblogs: r.showReblogs!, notify: r.notify! });
+      else lists.push({ id: r.listId!, ownerId: r.ownerId!, repliesPolicy: r.repliesPolicy!, exclusive: r.exclusive! });
+    }
+    return { followers, lists };
   }
 
   /**

@@ -16,7 +16,7 @@ import { MarkerRepository } from "../markers/marker.repository.ts";
 import { MarkerService } from "../markers/marker.service.ts";
 import { MuteRepository } from "../mutes/mute.repository.ts";
 import { MuteService } from "../mutes/mute.service.ts";
-import type { NotificationService, Silencer } from "../notifications/notification.service.ts";
+import type { NotificationService } from "../notifications/notification.service.ts";
 import { SearchRepository } from "../search/search.repository.ts";
 import { SearchService } from "../search/search.service.ts";
 import type { StatusRepository } from "../statuses/status.repository.ts";
@@ -59,12 +59,4 @@ export function createTimelines(db: Db, deps: Deps) {
     search: new SearchService(new SearchRepository(db), deps.accounts, deps.statuses, mutes, deps.config.domain),
     timelines: new TimelineService(new TimelineRepository(db), deps.statusRepo, deps.follows, mutes, lists, conversations, deps.notifications),
   };
-}
-
-/** Notifications are dropped from accounts the recipient muted (with notifications) or blocked, or whose domain it blocks. */
-export function notificationSilencer(db: Db, blocks: BlockRepository): Silencer {
-  const mutes = new MuteRepository(db);
-  const domains = new AccountDomainBlockRepository(db);
-  return async (accountId, fromId) =>
-    (await mutes.silences(accountId, fromId)) || (await blocks.blocks(accountId, fromId)) || (await domains.silences(accountId, fromId));
 }
