@@ -28,12 +28,31 @@ async function account(ctx: Ctx, id: string | bigint) {
   return found;
 }
 
-/** `fanout: "skip"` keeps extensions that Fedify's fan-out queue would lose when it re-parses the activity. */
-async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity: Activity, fanout?: "skip") {
+type SendOptions = {
+  /** "skip" keeps extensions that Fedify's fan-out queue would lose when it re-parses the activity. */
+  fanout?: "skip";
+  /**
+   * What only its addressee reads (Follow, Accept, Like, Block, Flag, a poll
+   * vote, their Undo) is sent with its HTTP signature alone, as Mastodon
+   * does: nobody forwards it, so a Linked Data signature and an integrity
+   * proof (two more signatures and a JSON-LD canonicalization, most of the
+   * CPU of sending it) would buy nothing.
+   */
+  addresseeOnly?: boolean;
+};
+
+async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity: Activity, options: SendOptions = {}) {
   const remote = recipients.filter((r) => r.id && !ctx.data.urls.isLocal(r.id.href));
   if (!remote.length || sender.domain !== null) return;
-  await ctx.sendActivity({ identifier: sender.username }, remote, activity, { preferSharedInbox: true, excludeBaseUris: [new URL(ctx.canonicalOrigin)], ...(fanout ? { fanout } : {}) });
+  await ctx.sendActivity({ identifier: sender.username }, remote, activity, {
+    preferSharedInbox: true,
+    excludeBaseUris: [new URL(ctx.canonicalOrigin)],
+    ...(options.fanout ? { fanout: options.fanout } : {}),
+    ...(options.addresseeOnly ? { linkedDataSignatures: false } : {}),
+  });
 }
+
+const addresseeOnly: SendOptions = { addresseeOnly: true };
 
 /** Remote followers plus remote mentioned accounts, as the status's visibility allows. */
 async function audience(ctx: Ctx, snapshot: Pick<StatusSnapshot, "accountId" | "visibility" | "mentionIds">): Promise<Recipient[]> {
@@ -55,7 +74,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const follow = await ctx.data.follows.findFollowById(BigInt(event.followId));
       if (!follow || follow.state !== "pending") return;
       const [follower, target] = await Promise.all([account(ctx, follow.followerId), account(ctx, follow.followingId)]);
-      await send(ctx, follower, [recipientOf(target)], new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }));
+      await send(ctx, follower, [recipientOf(target)], new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }), addresseeOnly);
       return;
     }
     case "undoFollow":
@@ -64,10 +83,10 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const [follower, target] = await Promise.all([account(ctx, event.followerId), account(ctx, event.targetId)]);
       const follow = new Follow({ id: new URL(event.followUri), actor: new URL(follower.uri), object: new URL(target.uri) });
       if (event.kind === "undoFollow") {
-        await send(ctx, follower, [recipientOf(target)], new Undo({ id: new URL(`${event.followUri}/undo`), actor: new URL(follower.uri), object: follow }));
+        await send(ctx, follower, [recipientOf(target)], new Undo({ id: new URL(`${event.followUri}/undo`), actor: new URL(follower.uri), object: follow }), addresseeOnly);
       } else {
         const Answer = event.kind === "acceptFollow" ? Accept : Reject;
-        await send(ctx, target, [recipientOf(follower)], new Answer({ id: activityId(ctx, event.kind), actor: new URL(target.uri), object: follow }));
+        await send(ctx, target, [recipientOf(follower)], new Answer({ id: activityId(ctx, event.kind), actor: new URL(target.uri), object: follow }), addresseeOnly);
       }
       return;
     }
@@ -81,7 +100,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
         event.kind === "createStatus"
           ? new MastodonCreate({ id: new URL(`${status.uri}/activity`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, published: note.published })
           : new MastodonUpdate({ id: new URL(`${status.uri}#updates/${status.editedAt?.getTime() ?? Date.now()}`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, updated: note.updated });
-      await send(ctx, status.account, await audience(ctx, snapshot), activity, (await hasMediaExtras(note)) ? "skip" : undefined);
+      await send(ctx, status.account, await audience(ctx, snapshot), activity, (await hasMediaExtras(note)) ? { fanout: "skip" } : {});
       return;
     }
     case "pollVote": {
@@ -92,7 +111,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const author = ballot.status.account;
       for (const vote of ballot.votes) {
         const note = new Note({ id: new URL(vote.uri), attribution: new URL(voter.uri), name: vote.name, replyTarget: new URL(ballot.status.uri), tos: [new URL(author.uri)] });
-        await send(ctx, voter, [recipientOf(author)], new Create({ id: new URL(`${vote.uri}/activity`), actor: new URL(voter.uri), object: note, tos: [new URL(author.uri)] }));
+        await send(ctx, voter, [recipientOf(author)], new Create({ id: new URL(`${vote.uri}/activity`), actor: new URL(voter.uri), object: note, tos: [new URL(author.uri)] }), addresseeOnly);
       }
       return;
     }
@@ -125,14 +144,14 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       if (!fav) return;
       const [liker, status] = await Promise.all([account(ctx, fav.accountId), ctx.data.statuses.findById(fav.statusId)]);
       if (!status) return;
-      await send(ctx, liker, [recipientOf(status.account)], new Like({ id: new URL(fav.uri), actor: new URL(liker.uri), object: new URL(status.uri) }));
+      await send(ctx, liker, [recipientOf(status.account)], new Like({ id: new URL(fav.uri), actor: new URL(liker.uri), object: new URL(status.uri) }), addresseeOnly);
       return;
     }
     case "undoLike": {
       const [liker, status] = await Promise.all([account(ctx, event.accountId), ctx.data.statuses.findById(BigInt(event.statusId))]);
       if (!status) return;
       const like = new Like({ id: new URL(event.likeUri), actor: new URL(liker.uri), object: new URL(status.uri) });
-      await send(ctx, liker, [recipientOf(status.account)], new Undo({ id: new URL(`${event.likeUri}/undo`), actor: new URL(liker.uri), object: like }));
+      await send(ctx, liker, [recipientOf(status.account)], new Undo({ id: new URL(`${event.likeUri}/undo`), actor: new URL(liker.uri), object: like }), addresseeOnly);
       return;
     }
     case "announce": {
@@ -160,7 +179,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const uri = row?.uri ?? (event.kind === "undoBlock" ? event.blockUri : "");
       const block = new Block({ id: new URL(uri), actor: new URL(blocker.uri), object: new URL(target.uri) });
       const activity = event.kind === "block" ? block : new Undo({ id: new URL(`${uri}/undo`), actor: new URL(blocker.uri), object: block });
-      await send(ctx, blocker, [recipientOf(target)], activity);
+      await send(ctx, blocker, [recipientOf(target)], activity, addresseeOnly);
       return;
     }
     case "updateActor": {
@@ -196,7 +215,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
         content: report.comment,
         tos: [new URL(target.uri)],
       });
-      await send(ctx, reporter, [recipientOf(target)], flag);
+      await send(ctx, reporter, [recipientOf(target)], flag, addresseeOnly);
       return;
     }
   }

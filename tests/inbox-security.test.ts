@@ -85,6 +85,9 @@ describe("accepted: valid, signed activities", () => {
     const request = new Request(`${R.origin}${delivered.path}`, { method: "POST", headers, body: delivered.body });
     const key = await verifyRequest(request, { documentLoader: getDocumentLoader({ allowPrivateAddress: true }) });
     expect(key?.ownerId?.href).toBe(localUri);
+    // Like Mastodon's Accept: the HTTP signature only, no Linked Data signature or integrity proof.
+    expect(accept.signature).toBeUndefined();
+    expect(accept.proof).toBeUndefined();
   });
 
   let publicNote: Json;
@@ -172,6 +175,23 @@ describe("accepted: valid, signed activities", () => {
       const s = (await K.api(local.token, "GET", `/api/v1/statuses/${post.body.id}`)).body;
       return s.favourites_count === 1 && s.reblogs_count === 1;
     }, "the like and the announce to be counted");
+  });
+
+  it("a public post reaches the follower with a Linked Data signature and a proof (it may be forwarded); a Like with its HTTP signature only", async () => {
+    const post = await K.api(local.token, "POST", "/api/v1/statuses", { status: "forwardable public post", visibility: "public" });
+    expect(post.status).toBe(200);
+    const create = await waitFor(async () => R.inboxActivities("Create").find((a) => a.object?.id === post.body.uri), "the Create at alice's server");
+    expect(create.signature).toMatchObject({ type: "RsaSignature2017", creator: `${localUri}#main-key` });
+    expect(create.proof).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022" });
+
+    const theirs = await statusByUri(publicNote.id);
+    expect((await K.api(local.token, "POST", `/api/v1/statuses/${theirs.id}/favourite`)).status).toBe(200);
+    const like = await waitFor(async () => R.inboxActivities("Like").find((a) => a.object === publicNote.id), "the Like at alice's server");
+    expect(like.actor).toBe(localUri);
+    expect(like.signature).toBeUndefined();
+    expect(like.proof).toBeUndefined();
+    const delivered = R.received((r) => r.json?.id === like.id)[0]!;
+    expect(delivered.headers.signature).toMatch(/keyId="[^"]+#main-key"/);
   });
 });
 
