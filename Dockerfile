@@ -1,6 +1,7 @@
-# Kith: one image for every role (ROLE=web|worker|all). Node 24 runs the
-# TypeScript sources directly, so there is no compile step; the only build
-# product is the Prisma client that `prisma generate` writes to src/generated/.
+# Kith: one image for every role (ROLE=web|worker|all). The build stage
+# generates the Prisma client (src/generated/) and compiles the program to
+# JavaScript in dist/ (scripts/build.sh), which bin/kith runs: Node could run
+# the TypeScript sources directly, but with more memory per process.
 #
 # `npm install` rather than `npm ci`: package-lock.json lacks the darwin/win32/
 # linux-arm entries of @msgpackr-extract/* (optional native prebuilds of
@@ -29,6 +30,8 @@ RUN npm install --omit=dev --omit=optional --ignore-scripts \
 # Full install, for its postinstall: scripts/node24.sh finds this image's
 # Node 24 on PATH (.node24/ is excluded by .dockerignore), so it downloads
 # nothing; then `prisma generate` runs offline and writes src/generated/prisma.
+# The sources come in after it (so that changing one does not redo the
+# install) and are compiled to dist/.
 FROM base AS build
 COPY package.json package-lock.json ./
 COPY patches/ patches/
@@ -37,6 +40,12 @@ COPY prisma/ prisma/
 RUN npm install \
  && test -f src/generated/prisma/client.ts \
  && test ! -e .node24
+COPY tsconfig.json tsconfig.build.json ./
+COPY src/ src/
+COPY routes/ routes/
+COPY federation/ federation/
+COPY workers/ workers/
+RUN sh scripts/build.sh && test -f dist/src/cli/main.js
 
 FROM base AS runtime
 ENV NODE_ENV=production \
@@ -45,6 +54,11 @@ ENV NODE_ENV=production \
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=build /app/src/generated ./src/generated
+COPY --from=build /app/dist ./dist
+# dist/ was compiled from these same sources: mark it up to date whatever
+# times the copies got, so bin/kith runs it (the image has no typescript to
+# compile it again with).
+RUN touch dist/.built
 # Sources stay owned by root, read-only to the server. The one place it
 # writes is the media store, a volume in docker-compose.yml; the directory is
 # made here so a new named volume starts out owned by the server's user.

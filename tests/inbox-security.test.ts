@@ -184,7 +184,7 @@ describe("accepted: valid, signed activities", () => {
     expect(create.signature).toMatchObject({ type: "RsaSignature2017", creator: `${localUri}#main-key` });
     expect(create.proof).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022" });
 
-    const theirs = await statusByUri(publicNote.id);
+    const theirs = (await statusByUri(publicNote.id))!;
     expect((await K.api(local.token, "POST", `/api/v1/statuses/${theirs.id}/favourite`)).status).toBe(200);
     const like = await waitFor(async () => R.inboxActivities("Like").find((a) => a.object === publicNote.id), "the Like at alice's server");
     expect(like.actor).toBe(localUri);

@@ -1,4 +1,4 @@
-import OAuth2Server from "@node-oauth/oauth2-server";
+import type OAuth2Server from "@node-oauth/oauth2-server";
 import type { OAuthApplication } from "./application.repository.ts";
 import type { ApplicationService } from "./application.service.ts";
 import type { AuthorizationCodeRepository } from "./authorization-code.repository.ts";
@@ -33,8 +33,12 @@ export class OAuthError extends Error {
 
 export type TokenRequest = { body: Record<string, unknown>; authorization?: string };
 
+type Library = typeof OAuth2Server;
+
 export class OAuthTokenService {
-  private readonly server: OAuth2Server;
+  // The library (~1 MB with the MIME database it pulls in) is imported on the
+  // first token request rather than at start-up, and its server made then.
+  private readonly server: () => Promise<{ library: Library; server: OAuth2Server }>;
   private readonly apps: ApplicationService;
   private readonly tokens: TokenService;
 
@@ -87,25 +91,31 @@ export class OAuthTokenService {
         return { accessToken: issued.accessToken, refreshToken: issued.refreshToken ?? undefined, scope: issued.scopes, client, user, issued };
       },
     };
-    // Lifetimes are required by the library; tokens are stored without expiry (Mastodon's behaviour).
-    this.server = new OAuth2Server({ model: model as unknown as OAuth2Server.ServerOptions["model"], accessTokenLifetime: 3600, refreshTokenLifetime: 3600 * 24 * 365 });
+    let loaded: Promise<{ library: Library; server: OAuth2Server }> | undefined;
+    this.server = () =>
+      (loaded ??= import("@node-oauth/oauth2-server").then(({ default: library }) => ({
+        library,
+        // Lifetimes are required by the library; tokens are stored without expiry (Mastodon's behaviour).
+        server: new library({ model: model as unknown as OAuth2Server.ServerOptions["model"], accessTokenLifetime: 3600, refreshTokenLifetime: 3600 * 24 * 365 }),
+      })));
   }
 
   /** POST /oauth/token with form or JSON parameters, as Mastodon accepts both. */
   async grant(request: TokenRequest): Promise<IssuedToken> {
     // The library reads only form posts; ours is already parsed, so it is handed over as one.
     const body = Object.fromEntries(Object.entries(request.body).filter(([, v]) => typeof v === "string"));
-    const libRequest = new OAuth2Server.Request({
+    const { library, server } = await this.server();
+    const libRequest = new library.Request({
       method: "POST",
       query: {},
       headers: { "content-type": "application/x-www-form-urlencoded", "content-length": "0", ...(request.authorization ? { authorization: request.authorization } : {}) },
       body,
     });
     try {
-      const token = await this.server.token(libRequest, new OAuth2Server.Response());
+      const token = await server.token(libRequest, new library.Response());
       return token.issued as IssuedToken;
     } catch (error) {
-      if (error instanceof OAuth2Server.OAuthError && error.code < 500) {
+      if (error instanceof library.OAuthError && error.code < 500) {
         // RFC 6749 5.2: a client that failed to authenticate gets 401.
         const status = error.name === "invalid_client" ? 401 : error.code;
         throw new OAuthError(status, error.name, error.message);

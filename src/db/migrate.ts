@@ -17,7 +17,9 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 
-export const defaultMigrationsDir = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
+// Compiled, this module runs one folder deeper, from dist/ (scripts/build.sh).
+const repositoryRoot = new URL(import.meta.url.endsWith(".js") ? "../../../" : "../../", import.meta.url);
+export const defaultMigrationsDir = fileURLToPath(new URL("prisma/migrations/", repositoryRoot));
 export const noFilters: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 export interface MigrateOptions {

@@ -1,4 +1,3 @@
-import webPush from "web-push";
 import { PermanentJobError, type JobPayloads, type JobQueue } from "../jobs/jobs.ts";
 import type { NotificationType } from "../notifications/notification.repository.ts";
 import { pushMessage } from "./push-message.ts";
@@ -71,6 +70,8 @@ export class PushDeliveryService {
       locale: subscription.account.user?.locale || "en",
       icon: notification.fromAccount.avatarUrl ?? this.deps.missingAvatar,
     });
+    // Imported here, not at start-up: most processes never send a push.
+    const { default: webPush } = await import("web-push");
     const request = webPush.generateRequestDetails({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, message, {
       vapidDetails: { subject: await this.deps.contact(), publicKey: vapid.publicKey, privateKey: vapid.privateKey },
       contentEncoding: subscription.standard ? "aes128gcm" : "aesgcm",

@@ -1,4 +1,5 @@
-import sanitizeHtml from "sanitize-html";
+import { createRequire } from "node:module";
+import type sanitizeHtml from "sanitize-html";
 
 // Remote HTML is cleaned with a maintained allowlist sanitiser before it is
 // stored, keeping the markup Mastodon itself keeps: paragraphs, links,
@@ -30,13 +31,21 @@ const options: sanitizeHtml.IOptions = {
 };
 options.allowedAttributes = { ...(options.allowedAttributes as Record<string, string[]>), a: ["href", "rel", "class", "translate", "target"] };
 
+// Loaded on first use, not at start-up: an idle server sanitises nothing,
+// and the library with its parsers (htmlparser2, postcss) takes ~2 MB.
+let library: typeof sanitizeHtml | undefined;
+function sanitize(html: string, rules: sanitizeHtml.IOptions): string {
+  library ??= createRequire(import.meta.url)("sanitize-html") as typeof sanitizeHtml;
+  return library(html, rules);
+}
+
 export function sanitizeRemoteHtml(html: string): string {
-  return sanitizeHtml(html, options);
+  return sanitize(html, options);
 }
 
 /** Plain text for names and summaries: no markup at all. */
 export function stripHtml(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+  return sanitize(html, { allowedTags: [], allowedAttributes: {} });
 }
 
 /** What a person reads in an HTML post: line breaks kept, no markup, entities decoded (for matching and notifications, never for HTML). */
