@@ -4,6 +4,7 @@ import { createLogger, routeFedifyLogs } from "../logging.ts";
 import { runAdmin, type AdminCommand } from "./admin.ts";
 import { INSTANCE_USAGE, invitesCommand, rulesCommand, settingsCommand } from "./instance.commands.ts";
 import { ACCOUNTS_USAGE, accountsCommand, DOMAINS_USAGE, domainsCommand } from "./moderation.commands.ts";
+import { releaseStartupMemory } from "./release-startup-memory.ts";
 
 // `kith`: the admin CLI. Reads configuration from the environment only.
 
@@ -63,6 +64,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: ReturnType<t
   await routeFedifyLogs(logger);
   const { startKith } = await import("../main.ts");
   const kith = await startKith(config, logger);
+  releaseStartupMemory();
   logger.info({ role: config.role, url: config.publicUrl.origin, port: config.port }, "Kith is running");
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
