@@ -1,4 +1,6 @@
+import { extname } from "node:path";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger, routeFedifyLogs } from "../logging.ts";
 import { runAdmin, type AdminCommand } from "./admin.ts";
@@ -37,10 +39,10 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   switch (command) {
     case "migrate":
-      await migrate(config.databaseUrl, (m) => logger.info(m));
+      await migrateInThread(config.databaseUrl, (m) => logger.info(m));
       return 0;
     case "start":
-      await migrate(config.databaseUrl, (m) => logger.info(m));
+      await migrateInThread(config.databaseUrl, (m) => logger.info(m));
       return serve(config, logger);
     case "serve":
       return serve(config, logger);
@@ -54,9 +56,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function migrate(databaseUrl: string, log: (m: string) => void) {
-  const { migrateDatabase } = await import("../db/migrate.ts");
-  const { applied } = await migrateDatabase({ databaseUrl, log });
+/** Applies pending migrations in a thread of its own, so that a server started after it does not keep the schema engine's memory. */
+async function migrateInThread(databaseUrl: string, log: (m: string) => void) {
+  const thread = new Worker(new URL(`./migrate-thread${extname(import.meta.url)}`, import.meta.url), { workerData: { databaseUrl } });
+  const applied = await new Promise<string[]>((resolve, reject) => {
+    let result: string[] | null = null;
+    thread.on("message", (m: { log?: string; applied?: string[] }) => {
+      if (m.log !== undefined) log(m.log);
+      if (m.applied) result = m.applied;
+    });
+    thread.once("error", reject);
+    thread.once("exit", (code) => (result ? resolve(result) : reject(new Error(`migration thread exited with code ${code}`))));
+  });
   log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date");
 }
 
