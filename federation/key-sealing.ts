@@ -2,14 +2,17 @@ import type { Federation } from "@fedify/fedify";
 import type { Core } from "../src/core.ts";
 import type { LocalKeyPair } from "../src/accounts/key.store.ts";
 import { ExpiringMap } from "../src/expiring-map.ts";
-import { assertPublicUrl, UnsafeUrlError } from "./ssrf.ts";
+import { assertPublicLiteral, UnsafeUrlError } from "./ssrf.ts";
 
 // Fedify's outbox and fan-out messages carry the sender's private JWKs. We
 // strip them before the message is queued (nothing secret reaches Redis) and
 // restore them from the worker's key cache when the message is handled.
-// Deliveries to private addresses are dropped here too, as a last SSRF gate,
-// and so are deliveries to servers we do not federate with (a suspended
-// domain, or one off the allow list in allow-list mode).
+// Deliveries to a private IP address (or another scheme) are dropped here
+// too, and so are deliveries to servers we do not federate with (a suspended
+// domain, or one off the allow list in allow-list mode). A name is not looked
+// up here, once per delivery: the outbox transport checks the address it
+// connects to (federation/outbox-transport.ts), which a check made earlier
+// could not guarantee anyway.
 
 type KeyRef = { keyId: string; privateKey: JsonWebKey | null };
 type Keyed = { type: string; keys?: KeyRef[]; inbox?: string; inboxes?: Record<string, unknown>; activity?: unknown };
@@ -69,11 +72,8 @@ export function keySealing(federation: () => Federation<Core>, core: () => Core)
       const c = core();
       if (message.type === "outbox") {
         try {
-          await assertPublicUrl(new URL(message.inbox ?? ""), c.config.allowPrivateAddress);
+          assertPublicLiteral(new URL(message.inbox ?? ""), c.config.allowPrivateAddress);
         } catch (error) {
-          // Only a verdict drops the delivery. A lookup that failed (a DNS
-          // outage) is not one, and nothing is sent without a verdict: the
-          // error fails the job, which the queue runs again later.
           if (error instanceof UnsafeUrlError || error instanceof TypeError) return null;
           throw error;
         }

@@ -1,10 +1,8 @@
 import { createHash, KeyObject, sign } from "node:crypto";
 import { promisify } from "node:util";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import { assertPublicUrl, isPrivateAddress, UnsafeUrlError } from "./ssrf.ts";
+import { assertPublicLiteral, assertPublicUrl, publicOnlyLookup } from "./ssrf.ts";
 
 // Fedify's delivery builds a Web Request, signs it through WebCrypto's job
 // queue, and sends it with undici's fetch and web streams; in the benchmark
@@ -56,19 +54,6 @@ function nodeKey(key: CryptoKey): KeyObject {
   return found;
 }
 
-/** A DNS lookup that refuses private answers, used by the socket itself. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, "", 0);
-    const list = addresses as LookupAddress[];
-    if (!list.length || list.some((a) => isPrivateAddress(a.address))) {
-      return callback(new UnsafeUrlError(`Refusing to contact ${hostname}: it resolves to a private address`), "", 0);
-    }
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-};
-
 export function outboxTransport(options: OutboxTransportOptions) {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
@@ -78,14 +63,20 @@ export function outboxTransport(options: OutboxTransportOptions) {
   const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 16, maxFreeSockets: 4, timeout: 4_000, scheduling: "lifo" as const };
   const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent({ ...agentOptions, maxCachedSessions: 1_000 }) };
   const validateRedirect = (url: string) => assertPublicUrl(new URL(url), options.allowPrivateAddress);
+  // Fedify's fetch resolves names itself, so its first hop is checked here
+  // (its redirects by validateRedirect); ours are checked as they connect.
+  const knockWithFedify = async (request: OutboxRequest) => {
+    await assertPublicUrl(request.inbox, options.allowPrivateAddress);
+    return request.doubleKnock(validateRedirect);
+  };
 
   function post(url: URL, headers: Record<string, string>, body: Buffer, retryOnStaleSocket = true): Promise<Response> {
-    const literal = url.hostname.replace(/^\[|\]$/g, "");
-    if (!options.allowPrivateAddress && isIP(literal) && isPrivateAddress(literal)) {
-      return Promise.reject(new UnsafeUrlError(`Refusing to contact ${url.host}: it is a private address`));
+    try {
+      assertPublicLiteral(url, options.allowPrivateAddress);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const agent = agents[url.protocol as keyof typeof agents];
-    if (!agent) return Promise.reject(new UnsafeUrlError(`Unsupported scheme in ${url.href}`));
+    const agent = agents[url.protocol as "http:" | "https:"];
     return new Promise<Response>((resolve, reject) => {
       const req = (url.protocol === "https:" ? https : http).request(url, {
         method: "POST",
@@ -156,13 +147,13 @@ export function outboxTransport(options: OutboxTransportOptions) {
     const origin = request.inbox.origin;
     const spec = (await request.specDeterminer?.determineSpec(origin)) ?? CAVAGE;
     // Node signs with a KeyObject; a key it may not export (none of ours) is left to Fedify.
-    if (spec !== CAVAGE || !request.privateKey.extractable) return request.doubleKnock(validateRedirect);
+    if (spec !== CAVAGE || !request.privateKey.extractable) return knockWithFedify(request);
     const body = Buffer.from(request.body, "utf8");
     const response = await post(request.inbox, await signCavage(request, body, options.userAgent), body);
     const refusedSignature = response.status === 400 || response.status === 401 || response.headers.has("accept-signature");
     if ((response.status >= 300 && response.status < 400) || refusedSignature) {
       await response.body?.cancel();
-      return request.doubleKnock(validateRedirect);
+      return knockWithFedify(request);
     }
     if (response.ok) await request.specDeterminer?.rememberSpec(origin, CAVAGE);
     return response;

@@ -1,5 +1,6 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { BlockList, isIP, type LookupFunction } from "node:net";
 
 // No request of ours may reach a private, loopback, link-local or mapped
 // address, on the first hop or after a redirect, unless the operator turned
@@ -32,15 +33,40 @@ export function isPrivateAddress(ip: string): boolean {
 
 export class UnsafeUrlError extends Error {}
 
-export async function assertPublicUrl(url: URL, allowPrivate: boolean): Promise<void> {
+const refusal = (host: string) => new UnsafeUrlError(`Refusing to contact ${host}: it resolves to a private address`);
+
+/**
+ * The checks that need no DNS: the scheme, and a host written as an IP
+ * address. Where the connection is made through publicOnlyLookup this is all
+ * that needs checking beforehand.
+ */
+export function assertPublicLiteral(url: URL, allowPrivate: boolean): void {
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UnsafeUrlError(`Unsupported scheme in ${url.href}`);
-  if (allowPrivate) return;
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  if (!addresses.length || addresses.some(isPrivateAddress)) {
-    throw new UnsafeUrlError(`Refusing to contact ${url.host}: it resolves to a private address`);
-  }
+  if (!allowPrivate && isIP(host) && isPrivateAddress(host)) throw refusal(url.host);
 }
+
+export async function assertPublicUrl(url: URL, allowPrivate: boolean): Promise<void> {
+  assertPublicLiteral(url, allowPrivate);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (allowPrivate || isIP(host)) return;
+  const addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  if (!addresses.length || addresses.some(isPrivateAddress)) throw refusal(url.host);
+}
+
+/**
+ * A DNS lookup for a socket's `lookup` option that refuses private answers:
+ * the address checked is the one connected to, so a name whose DNS answer
+ * changes after an earlier check cannot reach a private address.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) return callback(error, "", 0);
+    if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) return callback(refusal(hostname), "", 0);
+    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
 
 /** fetch() that checks every hop against the private-address rule. */
 export async function safeFetch(input: string | URL, init: RequestInit, allowPrivate: boolean, maxRedirects = 5): Promise<Response> {

@@ -215,6 +215,20 @@ describe("outbox transport", () => {
     });
     expect(response.status).toBe(202);
     expect(seen).toHaveLength(1);
+    // Fedify's fetch makes its own connection, so its first hop is checked before it is handed over.
+    const knocked: string[] = [];
+    await expect(
+      send({
+        inbox: new URL("http://localhost:9/inbox"),
+        body: "{}",
+        headers: new Headers(),
+        keyId: new URL(KEY_ID),
+        privateKey: keys.privateKey,
+        specDeterminer: { determineSpec: async () => "rfc9421", rememberSpec: async () => {} },
+        doubleKnock: async () => (knocked.push("sent"), new Response(null, { status: 202 })),
+      }),
+    ).rejects.toThrow(/private address/);
+    expect(knocked).toEqual([]);
     await expect(Promise.resolve(seen[0]!("http://10.0.0.1/inbox"))).rejects.toThrow(/private address/);
     await expect(Promise.resolve(seen[0]!("http://93.184.216.34/other"))).resolves.toBeUndefined();
   });
