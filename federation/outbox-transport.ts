@@ -84,18 +84,26 @@ export function outboxTransport(options: OutboxTransportOptions) {
         headers,
         lookup: options.allowPrivateAddress ? undefined : publicOnlyLookup,
       });
+      // Settled once, by whichever comes first: the answer, an error, a timeout.
       let settled = false;
-      const fail = (error: Error) => {
+      const settle = (outcome: () => Response | Promise<Response>) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
-        req.destroy();
-        // A kept-alive socket the server closed just before we wrote to it:
-        // nothing reached the server, so one more try on a fresh socket.
-        if (retryOnStaleSocket && req.reusedSocket && (error as NodeJS.ErrnoException).code === "ECONNRESET") {
-          resolve(post(url, headers, body, false));
-        } else reject(error);
+        try {
+          resolve(outcome());
+        } catch (error) {
+          reject(error);
+        }
       };
+      const fail = (error: Error) =>
+        settle(() => {
+          req.destroy();
+          // A kept-alive socket the server closed just before we wrote to it:
+          // nothing reached the server, so one more try on a fresh socket.
+          if (retryOnStaleSocket && req.reusedSocket && (error as NodeJS.ErrnoException).code === "ECONNRESET") return post(url, headers, body, false);
+          throw error;
+        });
       const deadline = setTimeout(() => fail(new Error(`No answer from ${url.host} within ${deadlineMs} ms`)), deadlineMs);
       req.setTimeout(idleTimeoutMs, () => fail(new Error(`${url.host} went silent for ${idleTimeoutMs} ms`)));
       req.on("socket", (socket) => {
@@ -107,27 +115,12 @@ export function outboxTransport(options: OutboxTransportOptions) {
       req.on("error", fail);
       req.on("response", (res) => {
         const status = res.statusCode ?? 0;
-        const finish = (text: string) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(deadline);
-          try {
-            resolve(toResponse(status, res.statusMessage ?? "", res.rawHeaders, text));
-          } catch (error) {
-            reject(error);
-          }
-        };
+        res.once("error", fail);
         if (status >= 200 && status < 300) {
           // Drain so the socket goes back to the pool. Fedify reads nothing
           // of a success but its status.
           res.resume();
-          res.once("end", () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(deadline);
-            resolve(new Response(null, { status }));
-          });
-          res.once("error", fail);
+          res.once("end", () => settle(() => new Response(null, { status })));
           return;
         }
         const chunks: Buffer[] = [];
@@ -136,8 +129,7 @@ export function outboxTransport(options: OutboxTransportOptions) {
           if (size < ERROR_BODY_BYTES) chunks.push(chunk);
           size += chunk.length;
         });
-        res.once("end", () => finish(Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString("utf8")));
-        res.once("error", fail);
+        res.once("end", () => settle(() => toResponse(status, res.statusMessage ?? "", res.rawHeaders, Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString("utf8"))));
       });
       req.end(body);
     });
