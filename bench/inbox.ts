@@ -28,7 +28,8 @@ import { median, round, type Figure } from "./lib/stats.ts";
 // Limits in the same run: a plain node:http server answering 202 to the same
 // requests, RSA verifies/s on one core, and BullMQ no-op jobs/s.
 
-const MIX = { create: 0.6, like: 0.3, follow: 0.1 };
+// BENCH_INBOX_MIX='{"create":0,"like":0,"follow":1}' measures one kind alone (diagnosis only; the figure is for the mix).
+const MIX = process.env.BENCH_INBOX_MIX ? JSON.parse(process.env.BENCH_INBOX_MIX) : { create: 0.6, like: 0.3, follow: 0.1 };
 
 export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
   const runs = quick ? 3 : 5;

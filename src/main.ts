@@ -88,6 +88,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "poll.expire": ({ pollId }) => core.polls.announceEnd(BigInt(pollId)),
     };
     const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
+    jobs.runNowWith(handlers);
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // Resolves once stop is aborted and the jobs in hand have finished.
     const fedifyWorkers = federation.startQueue(core, { signal: stop.signal });

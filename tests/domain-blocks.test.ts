@@ -192,4 +192,14 @@ describe("followers on a blocked domain", () => {
     expect(reject.actor).toBe(alice.account.uri);
     expect(await relationship(ritaAccount.id)).toMatchObject({ domain_blocking: true, followed_by: false });
   });
+
+  it("cannot follow again: a new Follow is answered with a Reject and nothing is stored", async () => {
+    const ritaAccount = (await kith.core.accounts.findByUri(rita.id))!;
+    const before = (await call("GET", `/api/v1/accounts/${alice.id}`)).body.followers_count;
+    const again = R.follow(rita, alice.account.uri);
+    expect((await R.deliver(`${kith.core.urls.origin}/inbox`, again)).status).toBe(202);
+    await waitFor(async () => R.inboxActivities("Reject").find((a) => a.object?.id === again.id || a.object === again.id), "the Reject of rita's new follow");
+    expect(await kith.core.follows.findFollow(ritaAccount.id, alice.account.id)).toBeNull();
+    expect((await call("GET", `/api/v1/accounts/${alice.id}`)).body.followers_count).toBe(before);
+  });
 });

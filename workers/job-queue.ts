@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
-import { PermanentJobError, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from "../src/jobs/jobs.ts";
+import { PermanentJobError, type EnqueueOptions, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from "../src/jobs/jobs.ts";
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from "./fedify-queue.ts";
 
 // Kith's own side-effect jobs (timeline fan-out, building activities to
@@ -12,13 +12,27 @@ const QUEUE = "kith-jobs";
 
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;
+  /** Set in a process that runs jobs: what `now` jobs run with. */
+  private handlers: JobHandlers | null = null;
 
   constructor(connection: ConnectionOptions, prefix: string, onError: (error: Error) => void = (error) => console.error(`kith: queue ${QUEUE}:`, error)) {
     this.queue = new Queue(QUEUE, { connection, prefix });
     this.queue.on("error", onError);
   }
 
-  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string; delayMs?: number }): Promise<void> {
+  /** This process runs jobs: from now on, jobs asked for `now` run here at once. */
+  runNowWith(handlers: JobHandlers) {
+    this.handlers = handlers;
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: EnqueueOptions): Promise<void> {
+    if (options?.now && !options.delayMs && this.handlers) {
+      try {
+        return await (this.handlers[name] as (data: JobPayloads[N]) => Promise<void>)(data);
+      } catch {
+        // Queued below: the job keeps its retries and backoff, and failing ones stay for the operator to see.
+      }
+    }
     // BullMQ ids may not contain ":", so the key is hashed.
     const jobId = options?.dedupeKey ? `${name}-${createHash("sha256").update(options.dedupeKey).digest("hex")}` : undefined;
     await this.queue.add(name, data, {

@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { execute } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 
 export class ConversationRepository {
@@ -32,14 +34,14 @@ export class ConversationRepository {
    * follows whoever wrote the newest one.
    */
   async record(accountId: bigint, conversationId: bigint, participantIds: bigint[], statusId: bigint, unread: boolean) {
-    await this.db.$executeRaw`
+    await execute(this.db, Prisma.sql`
       INSERT INTO "AccountConversation" (id, "accountId", "conversationId", "participantIds", "lastStatusId", unread, "updatedAt")
       VALUES (${newId()}, ${accountId}, ${conversationId}, ${participantIds}::bigint[], ${statusId}, ${unread}, now())
       ON CONFLICT ("accountId", "conversationId") DO UPDATE SET
         "participantIds" = ARRAY(SELECT DISTINCT unnest("AccountConversation"."participantIds" || EXCLUDED."participantIds")),
         unread = CASE WHEN EXCLUDED."lastStatusId" > COALESCE("AccountConversation"."lastStatusId", 0) THEN EXCLUDED.unread ELSE "AccountConversation".unread END,
         "lastStatusId" = GREATEST(EXCLUDED."lastStatusId", "AccountConversation"."lastStatusId"),
-        "updatedAt" = now()`;
+        "updatedAt" = now()`);
   }
 
   /** Newest conversation first, paged by the id of each one's last status (as Mastodon does). */

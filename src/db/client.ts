@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { shareDirect } from "./direct.ts";
 
 export type Db = PrismaClient;
 
@@ -15,9 +17,9 @@ export type Db = PrismaClient;
  */
 const MAX_NAMED_STATEMENTS = 500;
 
-function statementNames(): (query: { sql: string }) => string | undefined {
+function statementNames(): (sql: string) => string | undefined {
   const names = new Map<string, string>();
-  return ({ sql }) => {
+  return (sql) => {
     let name = names.get(sql);
     if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
       name = `k${createHash("sha1").update(sql).digest("base64url").slice(0, 20)}`;
@@ -27,7 +29,27 @@ function statementNames(): (query: { sql: string }) => string | undefined {
   };
 }
 
+/**
+ * One pool for Prisma's client and for the statements run beside it
+ * (direct.ts), with one set of statement names, so a text prepared by one
+ * is the same prepared statement for the other. $disconnect ends the pool:
+ * Prisma leaves a pool it was given open.
+ */
 export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize }, { statementNameGenerator: statementNames() as (q: { sql: string }) => string });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle connection the server dropped leaves the pool; the next query opens another.
+  pool.on("error", () => undefined);
+  const name = statementNames();
+  const adapter = new PrismaPg(pool, { statementNameGenerator: ((query: { sql: string }) => name(query.sql)) as (q: { sql: string }) => string });
+  const db = new PrismaClient({ adapter });
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    try {
+      await disconnect();
+    } finally {
+      if (!pool.ended) await pool.end();
+    }
+  };
+  shareDirect(db, pool, name);
+  return db;
 }

@@ -1,6 +1,9 @@
 import type { Db } from "../db/client.ts";
-import type { Follow } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/direct.ts";
+import { Prisma, type Follow } from "../generated/prisma/client.ts";
 import type { FollowState } from "../generated/prisma/enums.ts";
+
+type NewFollow = { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState };
 
 export class FollowRepository {
   private readonly db: Db;
@@ -22,13 +25,35 @@ export class FollowRepository {
    * created or leaves the pending state, so redelivery changes nothing. One
    * statement writes the row and the counters, or finds the row there is.
    */
-  async create(data: { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState }): Promise<{ follow: Follow; created: boolean }> {
+  async create(data: NewFollow): Promise<{ follow: Follow; created: boolean }> {
+    const written = await this.write(data, null);
+    if (!written) throw new Error("A follow no one refused was refused");
+    return written;
+  }
+
+  /**
+   * Like create, unless the followed account blocks the follower or its
+   * domain (a remote follower's): then nothing is written and the answer is
+   * null. Checked in the same statement.
+   */
+  createUnlessRefused(data: NewFollow, followerDomain: string) {
+    return this.write(data, followerDomain);
+  }
+
+  private async write(data: NewFollow, refusedFrom: string | null): Promise<{ follow: Follow; created: boolean } | null> {
     const { followerId, followingId } = data;
     const now = new Date();
-    const rows = await this.db.$queryRaw<(Follow & { created: boolean })[]>`
-      WITH f AS (
+    const rows = await queryRows<(Follow & { created: boolean; refused: boolean })>(this.db, Prisma.sql`
+      WITH refused AS (
+        SELECT ${refusedFrom !== null} AND (
+          EXISTS (SELECT 1 FROM "Block" WHERE "accountId" = ${followingId}::bigint AND "targetId" = ${followerId}::bigint)
+          OR EXISTS (SELECT 1 FROM "AccountDomainBlock" WHERE "accountId" = ${followingId}::bigint AND domain = ${refusedFrom})
+        ) AS yes
+      ),
+      f AS (
         INSERT INTO "Follow" (id, "followerId", "followingId", uri, state, "createdAt")
-        VALUES (${data.id}::bigint, ${followerId}::bigint, ${followingId}::bigint, ${data.uri}, ${data.state}::"FollowState", ${now}::timestamp(3))
+        SELECT ${data.id}::bigint, ${followerId}::bigint, ${followingId}::bigint, ${data.uri}, ${data.state}::"FollowState", ${now}::timestamp(3)
+        FROM refused WHERE NOT yes
         ON CONFLICT DO NOTHING
         RETURNING *
       ),
@@ -37,12 +62,16 @@ export class FollowRepository {
           "followersCount" = "followersCount" + CASE WHEN id = ${followingId}::bigint THEN 1 ELSE 0 END, "updatedAt" = ${now}::timestamp(3)
         WHERE id IN (${followerId}::bigint, ${followingId}::bigint) AND EXISTS (SELECT 1 FROM f WHERE state = 'accepted')
       )
-      SELECT *, true AS created FROM f
+      SELECT *, true AS created, false AS refused FROM f
       UNION ALL
-      SELECT *, false AS created FROM "Follow" WHERE "followerId" = ${followerId}::bigint AND "followingId" = ${followingId}::bigint AND NOT EXISTS (SELECT 1 FROM f)`;
+      SELECT "Follow".*, false, false FROM "Follow", refused
+      WHERE "followerId" = ${followerId}::bigint AND "followingId" = ${followingId}::bigint AND NOT yes AND NOT EXISTS (SELECT 1 FROM f)
+      UNION ALL
+      SELECT (NULL::"Follow").*, false, true FROM refused WHERE yes`);
     const row = rows[0];
+    if (row?.refused) return null;
     if (row) {
-      const { created, ...follow } = row;
+      const { created, refused: _refused, ...follow } = row;
       return { follow, created };
     }
     // Another transaction wrote the same follow after this statement began.

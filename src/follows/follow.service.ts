@@ -71,16 +71,17 @@ export class FollowService {
   /** A remote actor's Follow reached a local account. */
   async receiveFollow(follower: Account, target: Account, followUri: string) {
     if (target.domain !== null || follower.domain === null) return;
-    if ((await this.blocks.blocks(target.id, follower.id)) || (await this.domainBlocks?.blocks(target.id, follower.domain))) {
-      await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) });
+    const state = target.locked ? "pending" : "accepted";
+    const written = await this.follows.createUnlessRefused({ id: newId(), followerId: follower.id, followingId: target.id, uri: followUri, state }, follower.domain);
+    if (!written) {
+      await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) }, { now: true });
       return;
     }
-    const state = target.locked ? "pending" : "accepted";
-    const { follow, created } = await this.follows.create({ id: newId(), followerId: follower.id, followingId: target.id, uri: followUri, state });
+    const { follow, created } = written;
     if (created) await this.notifications.notify(target, follower.id, state === "accepted" ? "follow" : "follow_request");
     // A repeated Follow (the remote lost our Accept) is answered again.
     if (follow.state === "accepted") {
-      await this.jobs.enqueue("federate", { kind: "acceptFollow", followUri: follow.uri, followerId: String(follower.id), targetId: String(target.id) });
+      await this.jobs.enqueue("federate", { kind: "acceptFollow", followUri: follow.uri, followerId: String(follower.id), targetId: String(target.id) }, { now: true });
     }
   }
 

@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 // Figures for NodeInfo and /api/v1/instance.
 export class InstanceRepository {
@@ -48,6 +50,6 @@ export class InstanceRepository {
   }
 
   async ping() {
-    await this.db.$queryRaw`SELECT 1`;
+    await queryRows(this.db, Prisma.sql`SELECT 1`);
   }
 }

@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { execute } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 export class FavouriteRepository {
   private readonly db: Db;
@@ -16,7 +18,7 @@ export class FavouriteRepository {
   async create(data: { id: bigint; accountId: bigint; statusId: bigint; uri: string }, options: { unlessBlockedBy?: bigint } = {}): Promise<boolean> {
     const now = new Date();
     const blocker = options.unlessBlockedBy ?? null;
-    const written = await this.db.$executeRaw`
+    const written = await execute(this.db, Prisma.sql`
       WITH f AS (
         INSERT INTO "Favourite" (id, "accountId", "statusId", uri, "createdAt")
         SELECT ${data.id}::bigint, ${data.accountId}::bigint, ${data.statusId}::bigint, ${data.uri}, ${now}::timestamp(3)
@@ -24,7 +26,7 @@ export class FavouriteRepository {
         ON CONFLICT DO NOTHING
         RETURNING "statusId"
       )
-      UPDATE "Status" SET "favouritesCount" = "favouritesCount" + 1, "updatedAt" = ${now}::timestamp(3) FROM f WHERE "Status".id = f."statusId"`;
+      UPDATE "Status" SET "favouritesCount" = "favouritesCount" + 1, "updatedAt" = ${now}::timestamp(3) FROM f WHERE "Status".id = f."statusId"`);
     return written > 0;
   }
 

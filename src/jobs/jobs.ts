@@ -59,9 +59,22 @@ export type JobPayloads = {
 
 export type JobName = keyof JobPayloads;
 
+export type EnqueueOptions = {
+  /** A job still waiting under the same key is not queued twice. */
+  dedupeKey?: string;
+  /** Runs it this much later. */
+  delayMs?: number;
+  /**
+   * The caller is itself a job (an inbox activity): a worker process may run
+   * this one at once instead of queueing it, saving the queue's round trips.
+   * It is queued after all, with its retries, when it throws, and always in a
+   * process that runs no jobs.
+   */
+  now?: boolean;
+};
+
 export interface JobQueue {
-  /** With `dedupeKey`, a job still waiting under the same key is not queued twice; `delayMs` runs it later. */
-  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: { dedupeKey?: string; delayMs?: number }): Promise<void>;
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
 }
 
 /** Thrown by a job that can never succeed (the remote end refused it for good): no retries. */

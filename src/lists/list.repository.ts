@@ -1,4 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { execute } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 export type ListFields = { title: string; repliesPolicy: string; exclusive: boolean };
 
@@ -54,7 +56,7 @@ export class ListRepository {
   /** Adds members and copies their recent posts the owner may see into the list's feed. */
   async addMembers(listId: bigint, ownerId: bigint, accountIds: bigint[]) {
     await this.db.listAccount.createMany({ data: accountIds.map((accountId) => ({ listId, accountId })), skipDuplicates: true });
-    await this.db.$executeRaw`
+    await execute(this.db, Prisma.sql`
       INSERT INTO "ListFeedEntry" ("listId", "statusId")
       SELECT ${listId}, recent.id FROM (
         SELECT s.id FROM "Status" s
@@ -63,14 +65,14 @@ export class ListRepository {
             SELECT 1 FROM "Follow" f WHERE f."followerId" = ${ownerId} AND f."followingId" = s."accountId" AND f."showReblogs"))
         ORDER BY s.id DESC LIMIT ${BACKFILL * accountIds.length}
       ) recent
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING`);
   }
 
   /** Removes members and what they posted from the list's feed. */
   async removeMembers(listId: bigint, accountIds: bigint[]) {
     await this.db.listAccount.deleteMany({ where: { listId, accountId: { in: accountIds } } });
-    await this.db.$executeRaw`
+    await execute(this.db, Prisma.sql`
       DELETE FROM "ListFeedEntry" e USING "Status" s
-      WHERE e."listId" = ${listId} AND e."statusId" = s.id AND s."accountId" = ANY(${accountIds})`;
+      WHERE e."listId" = ${listId} AND e."statusId" = s.id AND s."accountId" = ANY(${accountIds})`);
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/direct.ts";
 import { Prisma, type MediaAttachment } from "../generated/prisma/client.ts";
 
 export type { MediaAttachment };
@@ -51,7 +52,7 @@ export class MediaRepository {
         ? Prisma.sql`m.id = ANY(${query.ids}::bigint[]) AND m."accountId" = ${query.accountId}`
         : Prisma.sql`m."createdAt" < ${query.createdBefore}`;
     const limit = "limit" in query ? Prisma.sql`LIMIT ${query.limit}` : Prisma.empty;
-    return this.db.$queryRaw<StoredFiles[]>`
+    return queryRows<StoredFiles>(this.db, Prisma.sql`
       DELETE FROM "MediaAttachment" WHERE id IN (
         SELECT m.id FROM "MediaAttachment" m
         WHERE m."statusId" IS NULL AND ${which}
@@ -59,7 +60,7 @@ export class MediaRepository {
         ${limit}
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING "storageKey", "previewKey"`;
+      RETURNING "storageKey", "previewKey"`);
   }
 
   /** Ids among these that a scheduled post of the account is holding for later. */

@@ -1,6 +1,8 @@
 import type { Db } from "../db/client.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
+import { subscriptionsWanting } from "../push/push-subscription.repository.ts";
 
 /** Every Mastodon notification type Kith produces. */
 export const NOTIFICATION_TYPES = [
@@ -46,13 +48,14 @@ export class NotificationRepository {
    * Like create, unless the recipient has silenced the sender: a mute with
    * notifications on (and not expired), a block, or a block of the sender's
    * domain while not following the sender (Mastodon's rules). Checked and
-   * written in one statement.
+   * written in one statement, which also names the push subscriptions that
+   * want it.
    */
-  async createUnlessSilenced(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<bigint | null> {
+  async createUnlessSilenced(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<{ id: bigint; pushTo: bigint[] } | null> {
     const id = newId();
     const now = new Date();
     const { accountId, fromAccountId } = data;
-    const rows = await this.db.$queryRaw<{ id: bigint }[]>`
+    const rows = await queryRows<{ pushTo: bigint[] }>(this.db, Prisma.sql`
       INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")
       SELECT ${id}::bigint, ${accountId}::bigint, ${fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
       WHERE NOT EXISTS (
@@ -64,8 +67,8 @@ export class NotificationRepository {
           WHERE a.id = ${fromAccountId}::bigint
             AND NOT EXISTS (SELECT 1 FROM "Follow" WHERE "followerId" = ${accountId}::bigint AND "followingId" = ${fromAccountId}::bigint AND state = 'accepted'))
       ON CONFLICT DO NOTHING
-      RETURNING id`;
-    return rows.length ? id : null;
+      RETURNING ARRAY(${subscriptionsWanting(accountId, data.type)}) AS "pushTo"`);
+    return rows[0] ? { id, pushTo: rows[0].pushTo } : null;
   }
 
   deleteWhere(where: { accountId: bigint; fromAccountId: bigint; type: NotificationType }) {

@@ -5,8 +5,11 @@ import { silentBus, type EventBus } from "../streaming/events.ts";
 
 type Recipient = { id: bigint; domain: string | null };
 
-/** Told of every new notification (Web Push queues its pushes here). */
-export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType }) => Promise<void>;
+/**
+ * Told of every new notification (Web Push queues its pushes here), with the
+ * push subscriptions that want it when the insert already found them.
+ */
+export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType; pushTo?: bigint[] }) => Promise<void>;
 
 export class NotificationService {
   private readonly notifications: NotificationRepository;
@@ -33,19 +36,20 @@ export class NotificationService {
   private async notifyAbout(recipient: Recipient, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
     if (recipient.domain !== null || recipient.id === fromAccountId) return;
     const data = { accountId: recipient.id, fromAccountId, type, ...subject };
-    await this.created(data, await this.notifications.createUnlessSilenced(data));
+    const created = await this.notifications.createUnlessSilenced(data);
+    if (created) await this.created(data, created.id, created.pushTo);
   }
 
   /** A notification for a local account; the unique keys make a repeat a no-op. */
   private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
     const data = { accountId, fromAccountId, type, ...subject };
-    await this.created(data, await this.notifications.create(data));
+    const id = await this.notifications.create(data);
+    if (id !== null) await this.created(data, id);
   }
 
-  private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, id: bigint | null) {
-    if (id === null) return;
+  private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, id: bigint, pushTo?: bigint[]) {
     await this.events.publish({ type: "notification.created", accountId, notificationId: id });
-    await this.onCreated({ id, accountId, type });
+    await this.onCreated({ id, accountId, type, ...(pushTo ? { pushTo } : {}) });
   }
 
   /**

@@ -38,8 +38,8 @@ export class PushDeliveryService {
   }
 
   /** Queues a push to every subscription of the recipient that wants this type; the job checks the policy. */
-  async notificationCreated(notification: { id: bigint; accountId: bigint; type: NotificationType }) {
-    for (const id of await this.deps.subscriptions.idsWanting(notification.accountId, notification.type)) {
+  async notificationCreated(notification: { id: bigint; accountId: bigint; type: NotificationType; pushTo?: bigint[] }) {
+    for (const id of notification.pushTo ?? (await this.deps.subscriptions.idsWanting(notification.accountId, notification.type))) {
       const job = { subscriptionId: String(id), notificationId: String(notification.id) };
       await this.deps.jobs.enqueue("push.deliver", job, { dedupeKey: `${job.subscriptionId}:${job.notificationId}` });
     }

@@ -1,10 +1,15 @@
 import type { Db } from "../db/client.ts";
-import type { PushSubscription } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/direct.ts";
+import { Prisma, type PushSubscription } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 
 export type { PushSubscription };
 
 export type PushChoices = { alerts: string[]; policy: string };
+
+/** The ids of an account's subscriptions that want this type of notification; a subquery, so a notification's insert can ask too. */
+export const subscriptionsWanting = (accountId: bigint, type: string) =>
+  Prisma.sql`SELECT id FROM "PushSubscription" WHERE "accountId" = ${accountId}::bigint AND ${type} = ANY(alerts) AND policy <> 'none' ORDER BY id`;
 
 export type NewPushSubscription = PushChoices & {
   accessTokenId: bigint;
@@ -48,10 +53,8 @@ export class PushSubscriptionRepository {
   }
 
   /** The ids of an account's subscriptions that want this type of notification. */
-  idsWanting(accountId: bigint, type: string) {
-    return this.db.pushSubscription
-      .findMany({ where: { accountId, alerts: { has: type }, policy: { not: "none" } }, select: { id: true } })
-      .then((rows) => rows.map((r) => r.id));
+  async idsWanting(accountId: bigint, type: string) {
+    return (await queryRows<{ id: bigint }>(this.db, subscriptionsWanting(accountId, type))).map((r) => r.id);
   }
 
   /** A subscription with what a push needs to know about its token and user. */

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/direct.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { INSTANCE_ACTOR } from "../accounts/account.service.ts";
 
@@ -28,7 +29,7 @@ export class SearchRepository {
    */
   async accounts(q: { term: string; domain?: string | null; local?: boolean }, viewerId: bigint | null, options: { following: boolean; exclude: bigint[]; limit: number; offset: number }) {
     const p = prefixPattern(q.term);
-    const rows = await this.db.$queryRaw<{ id: bigint }[]>`
+    const rows = await queryRows<{ id: bigint }>(this.db, Prisma.sql`
       SELECT a.id FROM "Account" a
       WHERE a."suspendedAt" IS NULL
         AND NOT (a.domain IS NULL AND a.username = ${INSTANCE_ACTOR})
@@ -39,7 +40,7 @@ export class SearchRepository {
           : Prisma.empty}
         ${options.exclude.length ? Prisma.sql`AND a.id <> ALL(${options.exclude}::bigint[])` : Prisma.empty}
       ORDER BY (lower(a.username) = lower(${q.term})) DESC, (a.domain IS NULL) DESC, a."followersCount" DESC, a.id
-      LIMIT ${options.limit} OFFSET ${options.offset}`;
+      LIMIT ${options.limit} OFFSET ${options.offset}`);
     return ids(rows);
   }
 
@@ -49,7 +50,7 @@ export class SearchRepository {
    * posts of accounts they follow. Newest first.
    */
   async statuses(query: string, viewerId: bigint, options: { exclude: bigint[]; accountId?: bigint; limit: number; offset: number }) {
-    const rows = await this.db.$queryRaw<{ id: bigint }[]>`
+    const rows = await queryRows<{ id: bigint }>(this.db, Prisma.sql`
       SELECT s.id FROM "Status" s
       WHERE s."reblogOfId" IS NULL
         AND to_tsvector('simple', s."spoilerText" || ' ' || s.content) @@ websearch_to_tsquery('simple', ${query})
@@ -61,17 +62,17 @@ export class SearchRepository {
         ${options.accountId !== undefined ? Prisma.sql`AND s."accountId" = ${options.accountId}` : Prisma.empty}
         ${options.exclude.length ? Prisma.sql`AND s."accountId" <> ALL(${options.exclude}::bigint[])` : Prisma.empty}
       ORDER BY s.id DESC
-      LIMIT ${options.limit} OFFSET ${options.offset}`;
+      LIMIT ${options.limit} OFFSET ${options.offset}`);
     return ids(rows);
   }
 
   /** Hashtags starting with `prefix` (stored lower-case): the exact one first, then the shortest. */
   async hashtags(prefix: string, options: { limit: number; offset: number }) {
-    const rows = await this.db.$queryRaw<{ id: bigint }[]>`
+    const rows = await queryRows<{ id: bigint }>(this.db, Prisma.sql`
       SELECT t.id FROM "Tag" t
       WHERE t.name LIKE ${prefixPattern(prefix.toLowerCase())}
       ORDER BY (t.name = ${prefix.toLowerCase()}) DESC, length(t.name), t.name
-      LIMIT ${options.limit} OFFSET ${options.offset}`;
+      LIMIT ${options.limit} OFFSET ${options.offset}`);
     return ids(rows);
   }
 

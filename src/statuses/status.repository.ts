@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
+import { queryRows } from "../db/direct.ts";
 import { unprocessable } from "../errors.ts";
-import type { Account, Prisma, Status } from "../generated/prisma/client.ts";
+import { Prisma, type Account, type Status } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 import type { PollData } from "../polls/poll.rules.ts";
 import type { Attachment, Visibility } from "./status.types.ts";
@@ -92,11 +93,11 @@ export class StatusRepository {
 
   /** Who wrote a status and who may see it, in one small query. */
   async findTarget(id: bigint): Promise<StatusTarget | null> {
-    const [row] = await this.db.$queryRaw<(Pick<Status, "id" | "accountId" | "visibility" | "reblogOfId"> & Pick<Account, "domain" | "suspendedAt"> & { mentionIds: bigint[] })[]>`
+    const [row] = await queryRows<(Pick<Status, "id" | "accountId" | "visibility" | "reblogOfId"> & Pick<Account, "domain" | "suspendedAt"> & { mentionIds: bigint[] })>(this.db, Prisma.sql`
       SELECT s.id, s."accountId", s.visibility::text AS visibility, s."reblogOfId", a.domain, a."suspendedAt",
         ARRAY(SELECT m."accountId" FROM "Mention" m WHERE m."statusId" = s.id) AS "mentionIds"
       FROM "Status" s JOIN "Account" a ON a.id = s."accountId"
-      WHERE s.id = ${id}::bigint`;
+      WHERE s.id = ${id}::bigint`);
     if (!row) return null;
     const { domain, suspendedAt, mentionIds, ...status } = row;
     return { ...status, account: { id: status.accountId, domain, suspendedAt }, mentions: mentionIds.map((accountId) => ({ accountId })) };
@@ -268,7 +269,7 @@ function insertStatement(db: Db | Tx, data: NewStatusRow, mentionIds: bigint[], 
   const newConversation = reblogOfId === null && (parts.conversationId ?? null) === null ? newId() : null;
   const conversationId = reblogOfId === null ? (newConversation ?? parts.conversationId ?? null) : null;
   const poll = parts.poll ?? null;
-  return db.$queryRaw<InsertedRow[]>`
+  return queryRows<InsertedRow>(db, Prisma.sql`
     WITH s AS (
       INSERT INTO "Status" (id, uri, url, "accountId", local, content, text, "spoilerText", sensitive, visibility, language,
         "inReplyToId", "inReplyToUri", "inReplyToAccountId", "reblogOfId", attachments, "conversationId", "createdAt", "editedAt", "updatedAt")
@@ -312,5 +313,5 @@ function insertStatement(db: Db | Tx, data: NewStatusRow, mentionIds: bigint[], 
     )
     SELECT s.*, (SELECT count(*) FROM media)::int AS "mediaClaimed", (SELECT "statusesCount" FROM author) AS "authorStatusesCount", (SELECT id FROM polled) AS "pollId",
       ARRAY(SELECT id FROM tagged ORDER BY name) AS "tagIds", ARRAY(SELECT name FROM tagged ORDER BY name) AS "tagNames"
-    FROM s`;
+    FROM s`);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { execute, queryRows } from "../db/direct.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { activeMute } from "../mutes/mute.repository.ts";
 import { statusInclude } from "../statuses/status.repository.ts";
 
@@ -42,8 +43,8 @@ export class TimelineRepository {
   /** One statement whatever the number of feeds (its text, and so its prepared plan, never varies). */
   async addToFeeds(statusId: bigint, accountIds: bigint[]) {
     if (!accountIds.length) return;
-    await this.db.$executeRaw`
-      INSERT INTO "HomeFeedEntry" ("accountId", "statusId") SELECT unnest(${accountIds}::bigint[]), ${statusId}::bigint ON CONFLICT DO NOTHING`;
+    await execute(this.db, Prisma.sql`
+      INSERT INTO "HomeFeedEntry" ("accountId", "statusId") SELECT unnest(${accountIds}::bigint[]), ${statusId}::bigint ON CONFLICT DO NOTHING`);
   }
 
   async addToListFeeds(statusId: bigint, listIds: bigint[]) {
@@ -102,16 +103,14 @@ export class TimelineRepository {
    * list keeps the author out of its owner's home).
    */
   async audienceOf(authorId: bigint) {
-    const rows = await this.db.$queryRaw<
-      { followerId: bigint | null; showReblogs: boolean | null; notify: boolean | null; listId: bigint | null; ownerId: bigint | null; repliesPolicy: string | null; exclusive: boolean | null }[]
-    >`
+    const rows = await queryRows<{ followerId: bigint | null; showReblogs: boolean | null; notify: boolean | null; listId: bigint | null; ownerId: bigint | null; repliesPolicy: string | null; exclusive: boolean | null }>(this.db, Prisma.sql`
       SELECT f."followerId", f."showReblogs", f.notify, NULL::bigint AS "listId", NULL::bigint AS "ownerId", NULL::text AS "repliesPolicy", NULL::boolean AS exclusive
       FROM "Follow" f JOIN "Account" a ON a.id = f."followerId"
       WHERE f."followingId" = ${authorId}::bigint AND f.state = 'accepted' AND a.domain IS NULL
       UNION ALL
       SELECT NULL, NULL, NULL, l.id, l."accountId", l."repliesPolicy", l.exclusive
       FROM "ListAccount" la JOIN "List" l ON l.id = la."listId"
-      WHERE la."accountId" = ${authorId}::bigint`;
+      WHERE la."accountId" = ${authorId}::bigint`);
     const followers: { id: bigint; showReblogs: boolean; notify: boolean }[] = [];
     const lists: { id: bigint; ownerId: bigint; repliesPolicy: string; exclusive: boolean }[] = [];
     for (const r of rows) {
