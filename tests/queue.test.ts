@@ -167,6 +167,48 @@ describe("fan-out batches", () => {
   });
 });
 
+describe("inbox batches", () => {
+  const received = (n: number, extra: object = {}) => ({ type: "inbox", id: `i${n}`, baseUrl: "https://kith.example", activity: { type: "Like", id: `https://remote.example/likes/${n}` }, started: "2026-11-21T00:00:00Z", attempt: 0, ...extra });
+
+  async function jobsOf(queueName: string) {
+    const q = new Queue(queueName, { connection: redis, prefix });
+    try {
+      return (await q.getJobs(["waiting", "delayed"])).map((j) => ({ name: j.name, data: j.data }));
+    } finally {
+      await q.close();
+    }
+  }
+
+  it("activities received together share a job (32 at most), stored before enqueue resolves; each reaches the handler once and is counted", async () => {
+    const queue = new BullMqMessageQueue("t-inbox", redis, prefix, 4);
+    closers.push(() => queue.close());
+    await Promise.all(Array.from({ length: 40 }, (_, n) => queue.enqueue(received(n))));
+
+    const jobs = await jobsOf("t-inbox");
+    expect(jobs.map((j) => j.name)).toEqual(["inbox-batch", "inbox-batch"]);
+    expect(jobs.map((j) => j.data.batch.messages.length).sort((a, b) => a - b)).toEqual([8, 32]);
+    expect(jobs[0]!.data.batch.activity).toBeUndefined();
+
+    const before = await queue.processedCount();
+    const { got } = collect(queue);
+    await waitFor(async () => got.length >= 40, "40 activities");
+    expect(got.map((m) => m.id).sort()).toEqual(Array.from({ length: 40 }, (_, n) => `i${n}`).sort());
+    expect(got.find((m) => m.id === "i7")).toEqual(received(7));
+    await waitFor(async () => (await queue.processedCount()) - before === 40 || null, "40 counted");
+  });
+
+  it("one arriving alone and Fedify's delayed retries stay jobs of their own; close() stores what is still waiting", async () => {
+    const queue = new BullMqMessageQueue("t-inbox-single", redis, prefix, 4);
+    await queue.enqueue(received(1));
+    await queue.enqueue(received(2, { attempt: 1 }), { delay: ms(60_000) });
+    const waiting = queue.enqueue(received(3));
+    await queue.close();
+    await waiting;
+    const jobs = await jobsOf("t-inbox-single");
+    expect(jobs.map((j) => [j.name, j.data.id]).sort()).toEqual([["inbox", "i1"], ["inbox", "i2"], ["inbox", "i3"]]);
+  });
+});
+
 describe("key sealing", () => {
   const dbName = `${name}_keys`;
   let db: Db;

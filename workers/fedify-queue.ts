@@ -1,5 +1,6 @@
 import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
 
 // Fedify's MessageQueue on BullMQ. Jobs survive restarts in Redis, run at
 // least once (a killed worker's job stalls and is picked up again), and are
@@ -25,6 +26,15 @@ import { Queue, Worker, type ConnectionOptions } from "bullmq";
 // worker dying in the middle sends the whole batch again when it is picked
 // up (receivers drop a repeated activity id). Deliveries with a priority
 // (failing hosts, retries) and delayed ones stay single jobs.
+//
+// Inbox activities arrive one POST at a time, so the ones queued within
+// COALESCE_MS of each other (up to BATCH_SIZE) share a job too: the POST's
+// 202 waits those milliseconds for the job to be stored, and the accepting
+// process and the worker each make one job's round trips for the lot instead
+// of one per activity. Each activity still goes through Fedify's handler on
+// its own, and a batch run twice is dropped by Fedify's activity-id check.
+// Every worker counts the messages it handled (not jobs) in Redis, as
+// Sidekiq's processed count does: `processedCount`.
 
 export type MessageHooks = {
   seal(message: any): any;
@@ -50,17 +60,32 @@ const noPriorities: Prioritizer = async (messages) => messages.map(() => undefin
 export const LOCK_DURATION_MS = 15_000;
 export const STALLED_INTERVAL_MS = 5_000;
 
-/** Deliveries per batch job, and how many of a batch are sent at once. */
+/**
+ * Messages per batch job, and how many of a batch run at once: deliveries
+ * mostly wait on the network; inbox activities keep the CPU and the database
+ * busy, and the worker already runs `concurrency` jobs side by side.
+ */
 export const BATCH_SIZE = 32;
-const BATCH_PARALLEL = 8;
+const BATCH_PARALLEL = { outbox: 8, inbox: 1 };
 const BATCH_JOB = "outbox-batch";
+const INBOX_BATCH_JOB = "inbox-batch";
+const COALESCE_MS = 2;
+const COUNT_EVERY_MS = 25;
 
+/** An outbox batch carries its activity once; an inbox batch's messages carry their own. */
 type Batch = { batch: { activity?: unknown; messages: any[] } };
 
 const isBatch = (data: unknown): data is Batch => typeof data === "object" && data !== null && "batch" in data;
 
 /** Outbox messages of a fan-out: one activity, no delay, no priority, no ordering. */
 const batchable = (message: any, priority: number | undefined) => message?.type === "outbox" && priority === undefined && message.orderingKey == null;
+
+const isDelayed = (options: MessageQueueEnqueueOptions | undefined) => Boolean(options?.delay && options.delay.total("millisecond") > 0);
+
+/** Inbox activities as received (Fedify's retries come delayed and stay single). */
+const coalescable = (message: any, options: MessageQueueEnqueueOptions | undefined) => message?.type === "inbox" && !isDelayed(options) && message.orderingKey == null;
+
+type Waiting = { message: any; settle: (error?: unknown) => void };
 
 export class BullMqMessageQueue implements MessageQueue {
   readonly nativeRetrial = false;
@@ -72,6 +97,11 @@ export class BullMqMessageQueue implements MessageQueue {
   private readonly hooks: MessageHooks;
   private readonly onError: (error: Error) => void;
   private readonly prioritize: Prioritizer;
+  private waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly storing = new Set<Promise<unknown>>();
+  private uncounted = 0;
+  private countTimer: NodeJS.Timeout | null = null;
 
   constructor(
     name: string,
@@ -103,13 +133,14 @@ export class BullMqMessageQueue implements MessageQueue {
   }
 
   async enqueue(message: any, options?: MessageQueueEnqueueOptions): Promise<void> {
+    if (coalescable(message, options)) return this.coalesce(message);
     const [priority] = await this.prioritize([message]);
     await this.queue.add(message?.type ?? "message", this.hooks.seal(message), this.jobOptions(options, priority));
   }
 
   async enqueueMany(messages: readonly any[], options?: MessageQueueEnqueueOptions): Promise<void> {
     const priorities = await this.prioritize(messages);
-    const delayed = Boolean(options?.delay && options.delay.total("millisecond") > 0);
+    const delayed = isDelayed(options);
     const single: { name: string; data: any; opts: ReturnType<BullMqMessageQueue["jobOptions"]> }[] = [];
     const groups = new Map<unknown, any[]>();
     messages.forEach((m, i) => {
@@ -132,6 +163,33 @@ export class BullMqMessageQueue implements MessageQueue {
     await this.queue.addBulk([...batches, ...single]);
   }
 
+  /** Resolves once the message is stored in Redis, in a job with those queued just before and after it. */
+  private coalesce(message: any): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ message: this.hooks.seal(message), settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.waiting.length >= BATCH_SIZE) this.store();
+      else this.timer ??= setTimeout(() => this.store(), COALESCE_MS);
+    });
+  }
+
+  private store() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const group = this.waiting;
+    this.waiting = [];
+    if (!group.length) return;
+    const job =
+      group.length === 1
+        ? { name: "inbox", data: group[0]!.message }
+        : { name: INBOX_BATCH_JOB, data: { batch: { messages: group.map((w) => w.message) } } satisfies Batch };
+    const stored = this.queue.add(job.name, job.data, this.jobOptions(undefined, undefined)).then(
+      () => group.forEach((w) => w.settle()),
+      (error: unknown) => group.forEach((w) => w.settle(error ?? new Error("queueing failed"))),
+    );
+    this.storing.add(stored);
+    void stored.finally(() => this.storing.delete(stored));
+  }
+
   /** Messages not yet handed to a worker: ready ones and delayed ones (retries, held deliveries). */
   async getDepth(): Promise<MessageQueueDepth> {
     const counts = await this.queue.getJobCounts("waiting", "prioritized", "delayed");
@@ -147,6 +205,7 @@ export class BullMqMessageQueue implements MessageQueue {
         if (isBatch(job.data)) return this.runBatch(job.data, handler);
         const message = await this.hooks.unseal(job.data);
         if (message !== null) await handler(message);
+        this.counted();
       },
       {
         connection: this.connection,
@@ -161,7 +220,7 @@ export class BullMqMessageQueue implements MessageQueue {
     return new Promise((resolve) => {
       // close() lets the jobs in hand finish, so a graceful stop loses none
       // and sends none twice.
-      const stop = () => void worker.close().finally(() => resolve());
+      const stop = () => void worker.close().then(() => this.flushCount()).finally(() => resolve());
       if (options?.signal?.aborted) stop();
       else options?.signal?.addEventListener("abort", stop, { once: true });
     });
@@ -174,24 +233,62 @@ export class BullMqMessageQueue implements MessageQueue {
    * only if that fails too does the batch fail (and run again).
    */
   private async runBatch({ batch }: Batch, handler: (message: any) => Promise<void> | void): Promise<void> {
-    const pending = batch.messages.map((m) => ({ ...m, activity: batch.activity }));
+    const pending = "activity" in batch ? batch.messages.map((m) => ({ ...m, activity: batch.activity })) : [...batch.messages];
     const failed: any[] = [];
     const next = async (): Promise<void> => {
       for (let sealed = pending.shift(); sealed !== undefined; sealed = pending.shift()) {
         try {
           const message = await this.hooks.unseal(sealed);
           if (message !== null) await handler(message);
+          this.counted();
         } catch (error) {
           this.onError(error instanceof Error ? error : new Error(String(error)));
           failed.push(sealed);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, pending.length) }, next));
+    const parallel = "activity" in batch ? BATCH_PARALLEL.outbox : BATCH_PARALLEL.inbox;
+    await Promise.all(Array.from({ length: Math.min(parallel, pending.length) }, next));
     if (failed.length) await this.queue.addBulk(failed.map((m) => ({ name: m.type, data: m, opts: this.jobOptions(undefined, undefined) })));
   }
 
+  private get processedKey() {
+    return `${this.prefix}:kith-stats:${this.name}:processed`;
+  }
+
+  /** BullMQ's Redis backend hands out its ioredis client. */
+  private async redis(): Promise<Redis> {
+    return (await this.queue.backend.client) as unknown as Redis;
+  }
+
+  /** Added to Redis at most every COUNT_EVERY_MS, so counting costs no round trip per job; it never fails a job. */
+  private counted() {
+    this.uncounted++;
+    this.countTimer ??= setTimeout(() => void this.flushCount(), COUNT_EVERY_MS);
+  }
+
+  private async flushCount() {
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = null;
+    const messages = this.uncounted;
+    this.uncounted = 0;
+    if (!messages) return;
+    try {
+      await (await this.redis()).incrby(this.processedKey, messages);
+    } catch {
+      // A closed or lost connection: the count is an indicator, the messages were handled.
+    }
+  }
+
+  /** How many messages the workers of this queue have handled, ever (retries and repeats included). */
+  async processedCount(): Promise<number> {
+    return Number((await (await this.redis()).get(this.processedKey)) ?? 0);
+  }
+
+  /** Stores what is still waiting to share a job, then closes. */
   async close(): Promise<void> {
+    this.store();
+    await Promise.allSettled([...this.storing]);
     await this.queue.close();
   }
 }
