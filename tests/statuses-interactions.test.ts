@@ -173,3 +173,21 @@ describe("favourited_by and reblogged_by", () => {
     expect((await api.call(null, "GET", `/api/v1/statuses/${s.id}/favourited_by?limit=zero`)).status).toBe(422);
   });
 });
+
+describe("the viewer's flags on a page", () => {
+  it("favourited, reblogged and bookmarked show for the viewer who did it, on a status, its reblog and a timeline page, and for no one else", async () => {
+    const s = await post(hugo.token, { status: "flag me" });
+    const other = await post(hugo.token, { status: "leave me" });
+    expect((await api.call(gina.token, "POST", `/api/v1/statuses/${s.id}/favourite`)).status).toBe(200);
+    const reblog = await api.call(gina.token, "POST", `/api/v1/statuses/${s.id}/reblog`);
+    expect(reblog.status).toBe(200);
+    expect(reblog.body.reblog).toMatchObject({ id: s.id, favourited: true, reblogged: true, bookmarked: false });
+    await api.call(gina.token, "POST", `/api/v1/statuses/${s.id}/bookmark`);
+
+    expect((await api.call(gina.token, "GET", `/api/v1/statuses/${s.id}`)).body).toMatchObject({ favourited: true, reblogged: true, bookmarked: true });
+    expect((await api.call(hugo.token, "GET", `/api/v1/statuses/${s.id}`)).body).toMatchObject({ favourited: false, reblogged: false, bookmarked: false });
+    const page = (await api.call(gina.token, "GET", `/api/v1/accounts/${hugo.id}/statuses?limit=5`)).body;
+    expect(page.find((x: any) => x.id === s.id)).toMatchObject({ favourited: true, reblogged: true, bookmarked: true });
+    expect(page.find((x: any) => x.id === other.id)).toMatchObject({ favourited: false, reblogged: false, bookmarked: false });
+  });
+});

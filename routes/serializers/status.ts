@@ -5,7 +5,7 @@ import { NOBODY, serializeAccount } from "./account.ts";
 import { mediaMeta, serializeMedia } from "./media.ts";
 import { serializePoll } from "./poll.ts";
 
-/** The viewer's relation to each status of a page, each kind loaded in one query. */
+/** The viewer's relation to each status of a page, loaded in one query. */
 type Flags = {
   viewerId: bigint | null;
   favourited: Set<bigint>;
@@ -25,18 +25,10 @@ async function flagsFor(core: Core, statuses: StatusView[], viewerId: bigint | n
   const threads = [...new Set(all.flatMap((s) => (s.conversationId === null ? [] : [s.conversationId])))];
   const polls = all.flatMap((s) => (s.poll ? [s.poll.id] : []));
   const own = all.filter((s) => s.accountId === viewerId).map((s) => s.id);
-  const [favourited, reblogged, bookmarked, pinned, mutedThreads, ownVotes] = await Promise.all([
-    core.favourites.favouritedAmong(viewerId, ids),
-    core.favourites.rebloggedAmong(viewerId, ids),
-    core.bookmarks.bookmarkedAmong(viewerId, ids),
-    core.pins.pinnedAmong(viewerId, own),
-    core.statuses.mutedThreadsAmong(viewerId, threads),
-    core.polls.ownVotesAmong(viewerId, polls),
-  ]);
-  return { viewerId, favourited, reblogged, bookmarked, pinned, mutedThreads, ownVotes };
+  return { viewerId, ...(await core.statuses.viewerFlags(viewerId, { ids, own, threads, polls })) };
 }
 
-/** Mastodon's Status entities for a page, with the viewer's flags loaded in one query per kind. */
+/** Mastodon's Status entities for a page, with the viewer's flags loaded in one query. */
 export async function serializeStatuses(core: Core, statuses: StatusView[], viewerId: bigint | null) {
   const flags = await flagsFor(core, statuses, viewerId);
   return statuses.map((s) => one(core, s, flags));

@@ -27,10 +27,4 @@ export class BookmarkRepository {
       include: { status: { include: statusInclude } },
     });
   }
-
-  async bookmarkedAmong(accountId: bigint, statusIds: bigint[]): Promise<Set<bigint>> {
-    if (!statusIds.length) return new Set();
-    const rows = await this.db.bookmark.findMany({ where: { accountId, statusId: { in: statusIds } }, select: { statusId: true } });
-    return new Set(rows.map((r) => r.statusId));
-  }
 }

@@ -40,7 +40,4 @@ export class BookmarkService {
     return out;
   }
 
-  bookmarkedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.bookmarks.bookmarkedAmong(accountId, statusIds);
-  }
 }

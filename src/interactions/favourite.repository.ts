@@ -44,15 +44,4 @@ export class FavouriteRepository {
     return this.db.favourite.findUnique({ where: { id } });
   }
 
-  favouritedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.db.favourite
-      .findMany({ where: { accountId, statusId: { in: statusIds } }, select: { statusId: true } })
-      .then((rows) => new Set(rows.map((r) => r.statusId)));
-  }
-
-  rebloggedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.db.status
-      .findMany({ where: { accountId, reblogOfId: { in: statusIds } }, select: { reblogOfId: true } })
-      .then((rows) => new Set(rows.map((r) => r.reblogOfId!)));
-  }
 }

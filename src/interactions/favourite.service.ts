@@ -59,14 +59,6 @@ export class FavouriteService {
     if (!removed && statusId !== null) await this.favourites.remove({ accountId: actor.id, statusId });
   }
 
-  favouritedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.favourites.favouritedAmong(accountId, statusIds);
-  }
-
-  rebloggedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.favourites.rebloggedAmong(accountId, statusIds);
-  }
-
   findById(id: bigint) {
     return this.favourites.findById(id);
   }

@@ -32,10 +32,4 @@ export class PinRepository {
     const rows = await this.db.statusPin.findMany({ where: { accountId }, orderBy: { id: "desc" }, include: { status: { include: statusInclude } } });
     return rows.map((r) => r.status);
   }
-
-  async pinnedAmong(accountId: bigint, statusIds: bigint[]): Promise<Set<bigint>> {
-    if (!statusIds.length) return new Set();
-    const rows = await this.db.statusPin.findMany({ where: { accountId, statusId: { in: statusIds } }, select: { statusId: true } });
-    return new Set(rows.map((r) => r.statusId));
-  }
 }

@@ -48,8 +48,5 @@ export class PinService {
     return this.pinned(accountId, null);
   }
 
-  pinnedAmong(accountId: bigint, statusIds: bigint[]) {
-    return this.pins.pinnedAmong(accountId, statusIds);
-  }
 }
 

@@ -19,6 +19,16 @@ export const statusInclude = {
 
 export type StatusView = Prisma.StatusGetPayload<{ include: typeof statusInclude }>;
 
+/** How one viewer stands to the statuses of a page (the Status entity's per-viewer fields). */
+export type ViewerFlags = {
+  favourited: Set<bigint>;
+  reblogged: Set<bigint>;
+  bookmarked: Set<bigint>;
+  pinned: Set<bigint>;
+  mutedThreads: Set<bigint>;
+  ownVotes: Map<bigint, number[]>;
+};
+
 /** A status as deciding on an interaction with it needs it: its author and its audience. */
 export type StatusTarget = Pick<Status, "id" | "accountId" | "visibility" | "reblogOfId"> & {
   account: Pick<Account, "id" | "domain" | "suspendedAt">;
@@ -101,6 +111,30 @@ export class StatusRepository {
     if (!row) return null;
     const { domain, suspendedAt, mentionIds, ...status } = row;
     return { ...status, account: { id: status.accountId, domain, suspendedAt }, mentions: mentionIds.map((accountId) => ({ accountId })) };
+  }
+
+  /**
+   * The viewer's relations to a page of statuses, all in one statement: what
+   * they favourited, reblogged and bookmarked (of `ids`), pinned (of `own`),
+   * the threads they muted (of `threads`) and their choices in the polls.
+   */
+  async viewerFlags(viewerId: bigint, page: { ids: bigint[]; own: bigint[]; threads: bigint[]; polls: bigint[] }): Promise<ViewerFlags> {
+    const [row] = await queryRows<{ favourited: bigint[]; reblogged: bigint[]; bookmarked: bigint[]; pinned: bigint[]; mutedThreads: bigint[]; votePolls: bigint[]; voteChoices: number[] }>(
+      this.db,
+      Prisma.sql`
+        SELECT
+          ARRAY(SELECT "statusId" FROM "Favourite" WHERE "accountId" = ${viewerId}::bigint AND "statusId" = ANY(${page.ids}::bigint[])) AS favourited,
+          ARRAY(SELECT "reblogOfId" FROM "Status" WHERE "accountId" = ${viewerId}::bigint AND "reblogOfId" = ANY(${page.ids}::bigint[])) AS reblogged,
+          ARRAY(SELECT "statusId" FROM "Bookmark" WHERE "accountId" = ${viewerId}::bigint AND "statusId" = ANY(${page.ids}::bigint[])) AS bookmarked,
+          ARRAY(SELECT "statusId" FROM "StatusPin" WHERE "accountId" = ${viewerId}::bigint AND "statusId" = ANY(${page.own}::bigint[])) AS pinned,
+          ARRAY(SELECT "conversationId" FROM "ConversationMute" WHERE "accountId" = ${viewerId}::bigint AND "conversationId" = ANY(${page.threads}::bigint[])) AS "mutedThreads",
+          ARRAY(SELECT "pollId" FROM "PollVote" WHERE "accountId" = ${viewerId}::bigint AND "pollId" = ANY(${page.polls}::bigint[]) ORDER BY "pollId", choice, id) AS "votePolls",
+          ARRAY(SELECT choice FROM "PollVote" WHERE "accountId" = ${viewerId}::bigint AND "pollId" = ANY(${page.polls}::bigint[]) ORDER BY "pollId", choice, id) AS "voteChoices"`,
+    );
+    const { favourited, reblogged, bookmarked, pinned, mutedThreads, votePolls, voteChoices } = row!;
+    const ownVotes = new Map<bigint, number[]>();
+    votePolls.forEach((pollId, i) => ownVotes.set(pollId, [...(ownVotes.get(pollId) ?? []), voteChoices[i]!]));
+    return { favourited: new Set(favourited), reblogged: new Set(reblogged), bookmarked: new Set(bookmarked), pinned: new Set(pinned), mutedThreads: new Set(mutedThreads), ownVotes };
   }
 
   findByUri(uri: string) {

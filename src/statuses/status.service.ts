@@ -445,9 +445,9 @@ export class StatusService {
     return status ? this.deps.threads.isMuted(accountId, status.conversationId) : false;
   }
 
-  /** The threads among these the viewer muted (the serializer's `muted` flag). */
-  mutedThreadsAmong(accountId: bigint, conversationIds: bigint[]) {
-    return this.deps.threads.mutedAmong(accountId, conversationIds);
+  /** How the viewer stands to a page of statuses (the serializer's per-viewer flags). */
+  viewerFlags(viewerId: bigint, page: { ids: bigint[]; own: bigint[]; threads: bigint[]; polls: bigint[] }) {
+    return this.statuses.viewerFlags(viewerId, page);
   }
 
   private async afterInsert(status: StatusView) {

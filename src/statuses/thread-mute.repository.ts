@@ -34,13 +34,6 @@ export class ThreadMuteRepository {
     return (await this.db.conversationMute.count({ where: { accountId, conversationId } })) > 0;
   }
 
-  /** The threads among these that the account muted. */
-  async mutedAmong(accountId: bigint, conversationIds: bigint[]): Promise<Set<bigint>> {
-    if (!conversationIds.length) return new Set();
-    const rows = await this.db.conversationMute.findMany({ where: { accountId, conversationId: { in: conversationIds } }, select: { conversationId: true } });
-    return new Set(rows.map((r) => r.conversationId));
-  }
-
   /** Which of these accounts muted the thread of a status. */
   async mutersAmong(statusId: bigint, accountIds: bigint[]): Promise<Set<bigint>> {
     if (!accountIds.length) return new Set();
