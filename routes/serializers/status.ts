@@ -1,20 +1,12 @@
 import type { Core } from "../../src/core.ts";
-import type { StatusView } from "../../src/statuses/status.repository.ts";
+import type { StatusView, ViewerFlags } from "../../src/statuses/status.repository.ts";
 import type { Attachment } from "../../src/statuses/status.types.ts";
 import { NOBODY, serializeAccount } from "./account.ts";
 import { mediaMeta, serializeMedia } from "./media.ts";
 import { serializePoll } from "./poll.ts";
 
 /** The viewer's relation to each status of a page, loaded in one query. */
-type Flags = {
-  viewerId: bigint | null;
-  favourited: Set<bigint>;
-  reblogged: Set<bigint>;
-  bookmarked: Set<bigint>;
-  pinned: Set<bigint>;
-  mutedThreads: Set<bigint>;
-  ownVotes: Map<bigint, number[]>;
-};
+type Flags = ViewerFlags & { viewerId: bigint | null };
 
 const none = new Set<bigint>();
 

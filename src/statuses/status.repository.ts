@@ -19,6 +19,9 @@ export const statusInclude = {
 
 export type StatusView = Prisma.StatusGetPayload<{ include: typeof statusInclude }>;
 
+/** The statuses of a page the viewer's flags are asked for: all of them, the viewer's own, their threads and polls. */
+export type ViewerPage = { ids: bigint[]; own: bigint[]; threads: bigint[]; polls: bigint[] };
+
 /** How one viewer stands to the statuses of a page (the Status entity's per-viewer fields). */
 export type ViewerFlags = {
   favourited: Set<bigint>;
@@ -118,8 +121,8 @@ export class StatusRepository {
    * they favourited, reblogged and bookmarked (of `ids`), pinned (of `own`),
    * the threads they muted (of `threads`) and their choices in the polls.
    */
-  async viewerFlags(viewerId: bigint, page: { ids: bigint[]; own: bigint[]; threads: bigint[]; polls: bigint[] }): Promise<ViewerFlags> {
-    const [row] = await queryRows<{ favourited: bigint[]; reblogged: bigint[]; bookmarked: bigint[]; pinned: bigint[]; mutedThreads: bigint[]; votePolls: bigint[]; voteChoices: number[] }>(
+  async viewerFlags(viewerId: bigint, page: ViewerPage): Promise<ViewerFlags> {
+    const [row] = await queryRows<{ favourited: bigint[]; reblogged: bigint[]; bookmarked: bigint[]; pinned: bigint[]; mutedThreads: bigint[]; votes: [string, number][] }>(
       this.db,
       Prisma.sql`
         SELECT
@@ -128,12 +131,13 @@ export class StatusRepository {
           ARRAY(SELECT "statusId" FROM "Bookmark" WHERE "accountId" = ${viewerId}::bigint AND "statusId" = ANY(${page.ids}::bigint[])) AS bookmarked,
           ARRAY(SELECT "statusId" FROM "StatusPin" WHERE "accountId" = ${viewerId}::bigint AND "statusId" = ANY(${page.own}::bigint[])) AS pinned,
           ARRAY(SELECT "conversationId" FROM "ConversationMute" WHERE "accountId" = ${viewerId}::bigint AND "conversationId" = ANY(${page.threads}::bigint[])) AS "mutedThreads",
-          ARRAY(SELECT "pollId" FROM "PollVote" WHERE "accountId" = ${viewerId}::bigint AND "pollId" = ANY(${page.polls}::bigint[]) ORDER BY "pollId", choice, id) AS "votePolls",
-          ARRAY(SELECT choice FROM "PollVote" WHERE "accountId" = ${viewerId}::bigint AND "pollId" = ANY(${page.polls}::bigint[]) ORDER BY "pollId", choice, id) AS "voteChoices"`,
+          -- Poll ids as text: JSON numbers would lose a bigint's last digits.
+          COALESCE((SELECT jsonb_agg(jsonb_build_array("pollId"::text, choice) ORDER BY "pollId", choice)
+            FROM "PollVote" WHERE "accountId" = ${viewerId}::bigint AND "pollId" = ANY(${page.polls}::bigint[])), '[]') AS votes`,
     );
-    const { favourited, reblogged, bookmarked, pinned, mutedThreads, votePolls, voteChoices } = row!;
+    const { favourited, reblogged, bookmarked, pinned, mutedThreads, votes } = row!;
     const ownVotes = new Map<bigint, number[]>();
-    votePolls.forEach((pollId, i) => ownVotes.set(pollId, [...(ownVotes.get(pollId) ?? []), voteChoices[i]!]));
+    for (const [poll, choice] of votes) ownVotes.set(BigInt(poll), [...(ownVotes.get(BigInt(poll)) ?? []), choice]);
     return { favourited: new Set(favourited), reblogged: new Set(reblogged), bookmarked: new Set(bookmarked), pinned: new Set(pinned), mutedThreads: new Set(mutedThreads), ownVotes };
   }
 

@@ -13,7 +13,7 @@ import type { LocalUrls } from "../urls.ts";
 import { extractHashtags, extractMentions, renderStatusHtml, type ResolvedMention } from "./content.ts";
 import { runOnce, type IdempotencyStore } from "./idempotency.ts";
 import { sanitizeRemoteHtml, stripHtml } from "./sanitize.ts";
-import type { EditSnapshot, StatusChanges, StatusRepository, StatusView } from "./status.repository.ts";
+import type { EditSnapshot, StatusChanges, StatusRepository, StatusView, ViewerPage } from "./status.repository.ts";
 import type { NewStatus, RemotePoll, RemoteStatusData, StatusEdits } from "./status.types.ts";
 import type { ThreadMuteRepository } from "./thread-mute.repository.ts";
 import { canSee, type Audience } from "./visibility.ts";
@@ -446,7 +446,7 @@ export class StatusService {
   }
 
   /** How the viewer stands to a page of statuses (the serializer's per-viewer flags). */
-  viewerFlags(viewerId: bigint, page: { ids: bigint[]; own: bigint[]; threads: bigint[]; polls: bigint[] }) {
+  viewerFlags(viewerId: bigint, page: ViewerPage) {
     return this.statuses.viewerFlags(viewerId, page);
   }
 
