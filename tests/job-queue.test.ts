@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { JobHandlers, Outbound } from "../src/jobs/jobs.ts";
+import { PermanentJobError, type JobHandlers, type Outbound } from "../src/jobs/jobs.ts";
 import { createRedis } from "../src/redis.ts";
 import { BullMqJobQueue } from "../workers/job-queue.ts";
 import { REDIS, clearRedisPrefix } from "./helpers/instance.ts";
@@ -60,4 +60,15 @@ it("runs a `now` job at once in a process that runs jobs, and queues it after al
   fail = true;
   await jobs.enqueue("federate", accept, { now: true });
   expect(await waiting()).toEqual([{ name: "federate", data: accept }]);
+  await peek.drain();
+});
+
+it("drops a `now` job that fails for good, as the worker does, instead of queueing it", async () => {
+  jobs.runNowWith({
+    federate: async () => {
+      throw new PermanentJobError("the remote server refused it for good");
+    },
+  } as unknown as JobHandlers);
+  await jobs.enqueue("federate", accept, { now: true });
+  expect(await waiting()).toEqual([]);
 });

@@ -29,8 +29,9 @@ export class BullMqJobQueue implements JobQueue {
     if (options?.now && !options.delayMs && this.handlers) {
       try {
         return await (this.handlers[name] as (data: JobPayloads[N]) => Promise<void>)(data);
-      } catch {
-        // Queued below: the job keeps its retries and backoff, and failing ones stay for the operator to see.
+      } catch (error) {
+        // One that can never succeed is not retried, as in the worker; any other is queued below, with its retries and backoff.
+        if (error instanceof PermanentJobError) return;
       }
     }
     // BullMQ ids may not contain ":", so the key is hashed.
