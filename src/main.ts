@@ -53,9 +53,13 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   }
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
+  // BullMQ defines its Lua scripts on the connection it is given, and ioredis
+  // copies every defined script onto each pipeline it builds; the queues keep
+  // their own connection so the pipelines of live updates and the KV store stay cheap.
+  const queueRedis = createRedis(config.redisUrl);
   const prefix = config.redisPrefix;
   const queueError = (queue: string) => (err: Error) => logger.error({ err, queue }, "queue error");
-  const jobs = new BullMqJobQueue(redis, prefix, queueError("kith-jobs"));
+  const jobs = new BullMqJobQueue(queueRedis, prefix, queueError("kith-jobs"));
   const pubsub = new RedisPubSub(redis, () => createRedis(config.redisUrl), prefix, (err) => logger.warn({ err }, "live updates (streaming) failed"));
   const core = createCore(config, db, jobs, redis, pubsub);
   await core.accounts.ensureInstanceActor();
@@ -64,7 +68,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const hooks = keySealing(() => federation, () => core);
   const kv = new RedisKvStore(redis, prefix);
   const queue = (name: string) =>
-    new BullMqMessageQueue(`fedify-${name}`, redis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`), deprioritizeFailingHosts(kv));
+    new BullMqMessageQueue(`fedify-${name}`, queueRedis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`), deprioritizeFailingHosts(kv));
   const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
   federation = buildFederation(config, kv, queues);
   const context = () => federation.createContext(config.publicUrl, core);
@@ -87,7 +91,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "media.cleanup": async () => void (await core.media.sweepUnattached()),
       "poll.expire": ({ pollId }) => core.polls.announceEnd(BigInt(pollId)),
     };
-    const worker = startJobWorker(redis, prefix, handlers, config.workerConcurrency, logger);
+    const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger);
     jobs.runNowWith(handlers);
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // Resolves once stop is aborted and the jobs in hand have finished.
@@ -115,7 +119,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       await jobs.close();
       await core.media.close();
       await pubsub.close();
-      await redis.quit().catch(() => undefined);
+      await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => undefined)));
       await db.$disconnect();
     },
   };

@@ -98,26 +98,43 @@ export class TimelineRepository {
   }
 
   /**
-   * Who a new post of `authorId` reaches, in one query: its local followers
-   * with their follow options, and the lists it is a member of (an exclusive
-   * list keeps the author out of its owner's home).
+   * Fan-out of a status in one statement: writes it into the home feeds of
+   * `others` (its author, mentioned and tag followers) and of the local
+   * followers of its author, except those who turned off the author's
+   * reblogs (for a reblog) or keep the author in an exclusive list; returns
+   * the followers with their follow options, the lists the author is a member
+   * of, and whose homes it reached.
    */
-  async audienceOf(authorId: bigint) {
-    const rows = await queryRows<{ followerId: bigint | null; showReblogs: boolean | null; notify: boolean | null; listId: bigint | null; ownerId: bigint | null; repliesPolicy: string | null; exclusive: boolean | null }>(this.db, Prisma.sql`
-      SELECT f."followerId", f."showReblogs", f.notify, NULL::bigint AS "listId", NULL::bigint AS "ownerId", NULL::text AS "repliesPolicy", NULL::boolean AS exclusive
-      FROM "Follow" f JOIN "Account" a ON a.id = f."followerId"
-      WHERE f."followingId" = ${authorId}::bigint AND f.state = 'accepted' AND a.domain IS NULL
-      UNION ALL
-      SELECT NULL, NULL, NULL, l.id, l."accountId", l."repliesPolicy", l.exclusive
-      FROM "ListAccount" la JOIN "List" l ON l.id = la."listId"
-      WHERE la."accountId" = ${authorId}::bigint`);
+  async fanOutToHomes(statusId: bigint, authorId: bigint, others: bigint[], reblog: boolean) {
+    const rows = await queryRows<{ kind: "follower" | "list" | "home"; id: bigint; showReblogs: boolean | null; notify: boolean | null; ownerId: bigint | null; repliesPolicy: string | null; exclusive: boolean | null }>(this.db, Prisma.sql`
+      WITH followers AS (
+        SELECT f."followerId" AS id, f."showReblogs", f.notify
+        FROM "Follow" f JOIN "Account" a ON a.id = f."followerId"
+        WHERE f."followingId" = ${authorId}::bigint AND f.state = 'accepted' AND a.domain IS NULL
+      ), lists AS (
+        SELECT l.id, l."accountId" AS "ownerId", l."repliesPolicy", l.exclusive
+        FROM "ListAccount" la JOIN "List" l ON l.id = la."listId"
+        WHERE la."accountId" = ${authorId}::bigint
+      ), home AS (
+        SELECT unnest(${others}::bigint[]) AS id
+        UNION
+        SELECT id FROM followers
+        WHERE (NOT ${reblog}::boolean OR "showReblogs") AND id NOT IN (SELECT "ownerId" FROM lists WHERE exclusive)
+      ), written AS (
+        INSERT INTO "HomeFeedEntry" ("accountId", "statusId") SELECT id, ${statusId}::bigint FROM home ON CONFLICT DO NOTHING
+      )
+      SELECT 'follower' AS kind, id, "showReblogs", notify, NULL::bigint AS "ownerId", NULL::text AS "repliesPolicy", NULL::boolean AS exclusive FROM followers
+      UNION ALL SELECT 'list', id, NULL, NULL, "ownerId", "repliesPolicy", exclusive FROM lists
+      UNION ALL SELECT 'home', id, NULL, NULL, NULL, NULL, NULL FROM home`);
     const followers: { id: bigint; showReblogs: boolean; notify: boolean }[] = [];
     const lists: { id: bigint; ownerId: bigint; repliesPolicy: string; exclusive: boolean }[] = [];
+    const home: bigint[] = [];
     for (const r of rows) {
-      if (r.followerId !== null) followers.push({ id: r.followerId, showReblogs: r.showReblogs!, notify: r.notify! });
-      else lists.push({ id: r.listId!, ownerId: r.ownerId!, repliesPolicy: r.repliesPolicy!, exclusive: r.exclusive! });
+      if (r.kind === "follower") followers.push({ id: r.id, showReblogs: r.showReblogs!, notify: r.notify! });
+      else if (r.kind === "list") lists.push({ id: r.id, ownerId: r.ownerId!, repliesPolicy: r.repliesPolicy!, exclusive: r.exclusive! });
+      else home.push(r.id);
     }
-    return { followers, lists };
+    return { followers, lists, home };
   }
 
   /**

@@ -74,18 +74,15 @@ export class TimelineService {
       await this.events.publish({ type: "status.distributed", status, homeAccountIds: [...home], listIds: [] });
       return;
     }
-    const audience = await this.timelines.audienceOf(author.id);
     const reblog = status.reblogOfId !== null;
+    for (const id of await this.tagFollowers(status)) home.add(id);
+    const audience = await this.timelines.fanOutToHomes(status.id, author.id, [...home], reblog);
     // A follower who turned off someone's reblogs gets neither them in home nor in lists.
     const followers = audience.followers.filter((f) => !reblog || f.showReblogs);
     const followerIds = new Set(followers.map((f) => f.id));
-    const exclusive = new Set(audience.lists.filter((l) => l.exclusive).map((l) => l.ownerId));
-    for (const f of followers) if (!exclusive.has(f.id)) home.add(f.id);
-    for (const id of await this.tagFollowers(status)) home.add(id);
-    await this.timelines.addToFeeds(status.id, [...home]);
     const listIds = await this.listsFor(status, audience.lists.filter((l) => followerIds.has(l.ownerId)));
     await this.timelines.addToListFeeds(status.id, listIds);
-    await this.events.publish({ type: "status.distributed", status, homeAccountIds: [...home], listIds });
+    await this.events.publish({ type: "status.distributed", status, homeAccountIds: audience.home, listIds });
     // Mastodon's "notify me when they post": originals and self-replies only.
     const replyToOther = status.inReplyToUri !== null && status.inReplyToAccountId !== author.id;
     if (reblog || replyToOther) return;
