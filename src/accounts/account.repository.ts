@@ -1,9 +1,14 @@
 import type { Db } from "../db/client.ts";
-import type { Account, Prisma } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/direct.ts";
+import { Prisma, type Account } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 import type { RemoteActorData } from "./account.types.ts";
 
 export type { Account };
+
+// The lookups every activity and request makes run as plain statements (see
+// db/direct.ts); their rows are exactly the model Prisma's client returns.
+const columns = Prisma.raw(Object.values(Prisma.AccountScalarFieldEnum).map((c) => `"${c}"`).join(", "));
 
 export class AccountRepository {
   private readonly db: Db;
@@ -12,8 +17,12 @@ export class AccountRepository {
     this.db = db;
   }
 
+  private async first(where: Prisma.Sql): Promise<Account | null> {
+    return (await queryRows<Account>(this.db, Prisma.sql`SELECT ${columns} FROM "Account" WHERE ${where} LIMIT 1`))[0] ?? null;
+  }
+
   findById(id: bigint) {
-    return this.db.account.findUnique({ where: { id } });
+    return this.first(Prisma.sql`id = ${id}::bigint`);
   }
 
   findByIds(ids: bigint[]) {
@@ -21,7 +30,7 @@ export class AccountRepository {
   }
 
   findByUri(uri: string) {
-    return this.db.account.findUnique({ where: { uri } });
+    return this.first(Prisma.sql`uri = ${uri}`);
   }
 
   /** The remote account a key id belongs to, for inbox signature checks. */
@@ -38,10 +47,8 @@ export class AccountRepository {
 
   /** Usernames are case-insensitive, as on Mastodon. */
   findByUsername(username: string, domain: string | null) {
-    return this.db.account.findFirst({
-      // Prisma turns case-insensitive equals into ILIKE: escape its wildcards, or "b_b" would find "bob".
-      where: { username: { equals: escapeLike(username), mode: "insensitive" }, domain: domain === null ? null : { equals: escapeLike(domain), mode: "insensitive" } },
-    });
+    // ILIKE with its wildcards escaped, or "b_b" would find "bob".
+    return this.first(Prisma.sql`username ILIKE ${escapeLike(username)} AND ${domain === null ? Prisma.sql`domain IS NULL` : Prisma.sql`domain ILIKE ${escapeLike(domain)}`}`);
   }
 
   findLocalWithUser(id: bigint) {
