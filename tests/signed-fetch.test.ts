@@ -57,3 +57,15 @@ it("a stale remote account is answered at once from what we have and refreshed b
   expect((await search()).display_name).toBe("Remote changes_name");
   await waitFor(async () => (await search()).display_name === "Renamed", "the background refresh");
 });
+
+it("fetches the object of a shared-inbox activity that only links it with a signed GET, as the instance actor", async () => {
+  const author = remote.addActor("links_only");
+  const note = remote.note(author, { content: "<p>Fetched, not embedded</p>" });
+  remote.serve(note.id, { "@context": remote.create(author, note)["@context"], ...note });
+  const origin = kith.core.config.publicUrl.origin;
+  const res = await remote.deliver(`${origin}/inbox`, { ...remote.create(author, note), object: note.id });
+  expect(res.status).toBe(202);
+  await waitFor(async () => (await kith.core.statuses.findByUri(note.id)) !== null, "the linked post to be fetched and stored");
+  const get = remote.received((r) => r.method === "GET" && r.path === new URL(note.id).pathname).at(-1)!;
+  expect(get.headers.signature).toContain(`keyId="${origin}/users/instance.actor#main-key"`);
+});
