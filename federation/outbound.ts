@@ -7,7 +7,7 @@ import type { Outbound, StatusSnapshot } from "../src/jobs/jobs.ts";
 import { INSTANCE_ACTOR } from "../src/accounts/account.service.ts";
 import { accountToPerson } from "./mapping/actor.ts";
 import { statusToNote } from "./mapping/note.ts";
-import { hasMediaExtras, MastodonCreate, MastodonUpdate } from "./mapping/mastodon-extensions.ts";
+import { MastodonCreate, MastodonUpdate } from "./mapping/mastodon-extensions.ts";
 
 // Builds the activity for each outbound event and hands it to Fedify, which
 // fans it out on the queue: one delivery per shared inbox, signed when sent.
@@ -29,8 +29,6 @@ async function account(ctx: Ctx, id: string | bigint) {
 }
 
 type SendOptions = {
-  /** "skip" keeps extensions that Fedify's fan-out queue would lose when it re-parses the activity. */
-  fanout?: "skip";
   /**
    * What only its addressee reads (Follow, Accept, Like, Block, Flag, a poll
    * vote, their Undo) is sent with its HTTP signature alone, as Mastodon
@@ -47,7 +45,11 @@ async function send(ctx: Ctx, sender: Account, recipients: Recipient[], activity
   await ctx.sendActivity({ identifier: sender.username }, remote, activity, {
     preferSharedInbox: true,
     excludeBaseUris: [new URL(ctx.canonicalOrigin)],
-    ...(options.fanout ? { fanout: options.fanout } : {}),
+    // This already runs in a worker's job: the deliveries are queued from
+    // here. Fedify's fan-out queue would add a job hop, parse the activity
+    // back from JSON (losing the extensions Fedify does not model) and
+    // compact it again, before the first delivery could start.
+    fanout: "skip",
     ...(options.addresseeOnly ? { linkedDataSignatures: false } : {}),
   });
 }
@@ -100,7 +102,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
         event.kind === "createStatus"
           ? new MastodonCreate({ id: new URL(`${status.uri}/activity`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, published: note.published })
           : new MastodonUpdate({ id: new URL(`${status.uri}#updates/${status.editedAt?.getTime() ?? Date.now()}`), actor: note.attributionId, object: note, tos: note.toIds, ccs: note.ccIds, updated: note.updated });
-      await send(ctx, status.account, await audience(ctx, snapshot), activity, (await hasMediaExtras(note)) ? { fanout: "skip" } : {});
+      await send(ctx, status.account, await audience(ctx, snapshot), activity);
       return;
     }
     case "pollVote": {

@@ -78,12 +78,6 @@ export class MastodonUpdate extends Update {
   }
 }
 
-/** Whether an object carries extensions that a re-parse would lose. */
-export async function hasMediaExtras(object: { getAttachments(): AsyncIterable<unknown> }): Promise<boolean> {
-  for await (const a of object.getAttachments()) if (a instanceof MediaDocument && (a.extras.blurhash || a.extras.focalPoint)) return true;
-  return false;
-}
-
 /**
  * A Mastodon extension of a JSON object, however it was compacted: by its
  * term, with the `toot:` prefix or as a full IRI (Fedify's inbox queue
