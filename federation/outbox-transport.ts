@@ -54,6 +54,23 @@ function nodeKey(key: CryptoKey): KeyObject {
   return found;
 }
 
+/**
+ * The bytes and digest of the few bodies being sent right now: a fan-out
+ * sends one activity to every inbox, so they are made once, not once per
+ * delivery.
+ */
+type Payload = { text: string; bytes: Buffer; digest: string };
+const recentPayloads: Payload[] = [];
+function payloadOf(text: string): Payload {
+  const seen = recentPayloads.find((p) => p.text === text);
+  if (seen) return seen;
+  const bytes = Buffer.from(text, "utf8");
+  const payload = { text, bytes, digest: `SHA-256=${createHash("sha256").update(bytes).digest("base64")}` };
+  recentPayloads.unshift(payload);
+  if (recentPayloads.length > 4) recentPayloads.pop();
+  return payload;
+}
+
 export function outboxTransport(options: OutboxTransportOptions) {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
@@ -140,8 +157,8 @@ export function outboxTransport(options: OutboxTransportOptions) {
     const spec = (await request.specDeterminer?.determineSpec(origin)) ?? CAVAGE;
     // Node signs with a KeyObject; a key it may not export (none of ours) is left to Fedify.
     if (spec !== CAVAGE || !request.privateKey.extractable) return knockWithFedify(request);
-    const body = Buffer.from(request.body, "utf8");
-    const response = await post(request.inbox, await signCavage(request, body, options.userAgent), body);
+    const payload = payloadOf(request.body);
+    const response = await post(request.inbox, await signCavage(request, payload, options.userAgent), payload.bytes);
     const refusedSignature = response.status === 400 || response.status === 401 || response.headers.has("accept-signature");
     if ((response.status >= 300 && response.status < 400) || refusedSignature) {
       await response.body?.cancel();
@@ -157,11 +174,11 @@ export function outboxTransport(options: OutboxTransportOptions) {
  * target, host, date, digest, content type and any extra header Fedify gave
  * (Collection-Synchronization) are signed; the user agent is not.
  */
-export async function signCavage(request: Pick<OutboxRequest, "inbox" | "headers" | "keyId" | "privateKey">, body: Buffer, userAgent: string): Promise<Record<string, string>> {
+async function signCavage(request: Pick<OutboxRequest, "inbox" | "headers" | "keyId" | "privateKey">, body: Omit<Payload, "text">, userAgent: string): Promise<Record<string, string>> {
   const signed: [string, string][] = [
     ["host", request.inbox.host],
     ["date", new Date().toUTCString()],
-    ["digest", `SHA-256=${createHash("sha256").update(body).digest("base64")}`],
+    ["digest", body.digest],
   ];
   request.headers.forEach((value, name) => {
     if (name !== "host" && name !== "date" && name !== "digest" && name !== "signature") signed.push([name, value.trim()]);
@@ -174,7 +191,7 @@ export async function signCavage(request: Pick<OutboxRequest, "inbox" | "headers
   const names = ["(request-target)", ...signed.map(([n]) => n)].join(" ");
   const headers: Record<string, string> = Object.fromEntries(signed);
   headers["user-agent"] = userAgent;
-  headers["content-length"] = String(body.length);
+  headers["content-length"] = String(body.bytes.length);
   headers.signature = `keyId="${request.keyId.href}",algorithm="rsa-sha256",headers="${names}",signature="${signature}"`;
   return headers;
 }
