@@ -70,6 +70,8 @@ const BATCH_PARALLEL = { outbox: 8, inbox: 1 };
 const BATCH_JOB = "outbox-batch";
 const INBOX_BATCH_JOB = "inbox-batch";
 const COALESCE_MS = 2;
+/** Jobs of a fan-out stored ahead of the rest: enough to keep a worker's `concurrency` busy. */
+const FIRST_JOBS = 4;
 const COUNT_EVERY_MS = 25;
 
 /** An outbox batch carries its activity once; an inbox batch's messages carry their own. */
@@ -160,7 +162,11 @@ export class BullMqMessageQueue implements MessageQueue {
       }
       return jobs;
     });
-    await this.queue.addBulk([...batches, ...single]);
+    // The first jobs are stored on their own, so workers start on them while
+    // the rest of a large fan-out is still being written.
+    const jobs = [...batches, ...single];
+    await this.queue.addBulk(jobs.slice(0, FIRST_JOBS));
+    if (jobs.length > FIRST_JOBS) await this.queue.addBulk(jobs.slice(FIRST_JOBS));
   }
 
   /** Resolves once the message is stored in Redis, in a job with those queued just before and after it. */
