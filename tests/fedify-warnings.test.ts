@@ -39,7 +39,7 @@ it("sends a Follow without a Linked Data signature or proof, and without warning
   const id = (await kith.core.accounts.resolve(`quiet_target@${remote.host}`))!.id;
   const res = await kith.app!.inject({ method: "POST", url: `/api/v1/accounts/${id}/follow`, headers: { authorization: `Bearer ${me.token}` } });
   expect(res.statusCode).toBe(200);
-  await waitFor(() => remote.inboxActivities("Follow").some((a) => a.object === target.id), "the Follow to arrive");
+  await waitFor(async () => remote.inboxActivities("Follow").some((a) => a.object === target.id), "the Follow to arrive");
   const follow = remote.inboxActivities("Follow").find((a) => a.object === target.id)!;
   expect(follow.signature).toBeUndefined();
   expect(follow.proof).toBeUndefined();

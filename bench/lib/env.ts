@@ -75,10 +75,13 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
 
 let logger: Logger | null = null;
 
+/** Production's default level: its lines (two per HTTP request at `info`) are part of what a request costs. */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "info";
+
 /** The logger `kith serve` uses, with Fedify's logs routed into it, as in production. */
 export async function kithLogger(): Promise<Logger> {
   if (!logger) {
-    logger = createLogger(process.env.BENCH_LOG_LEVEL ?? "warn");
+    logger = createLogger(LOG_LEVEL);
     await routeFedifyLogs(logger);
   }
   return logger;
@@ -96,7 +99,7 @@ export function kithEnv({ sandbox: box, port, role = "all", extra = {} }: KithEn
     REDIS_PREFIX: box.prefix,
     ROLE: role,
     KITH_ALLOW_PRIVATE_ADDRESS: "true",
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+    LOG_LEVEL,
     ...extra,
   };
 }
