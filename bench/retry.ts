@@ -71,6 +71,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
         extra: {
           withDeadSeconds: loadedS.map((s) => round(s, 2)),
           withoutDeadSeconds: cleanS.map((s) => round(s, 2)),
+          firstLiveDeliveryMs: { withDead: loaded.map((r) => round(r.first - r.t0, 0)), without: clean.map((r) => round(r.first - r.t0, 0)) },
           kithCpuSecondsWithDead: round(median(loaded.map((r) => r.cpuMs / 1000)), 2),
           kithCpuSecondsWithout: round(median(clean.map((r) => r.cpuMs / 1000)), 2),
           retriesScheduled,

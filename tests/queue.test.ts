@@ -129,15 +129,16 @@ describe("fan-out batches", () => {
     expect(outbox.find((m) => m.id === "m70").activity).toEqual(other);
   });
 
-  it("keeps deliveries with a priority, a delay or an ordering key as jobs of their own", async () => {
-    const queue = new BullMqMessageQueue("t-batch-single", redis, prefix, 4, undefined, undefined, async (ms) => ms.map((m) => (m.inbox.includes("host1.") ? 100 : undefined)));
+  it("batches deliveries with a priority apart, with it; keeps delayed ones and those with an ordering key as jobs of their own", async () => {
+    const queue = new BullMqMessageQueue("t-batch-single", redis, prefix, 4, undefined, undefined, async (ms) => ms.map((m) => (/host[14]\./.test(m.inbox) ? 100 : undefined)));
     closers.push(() => queue.close());
     const activity = { type: "Create" };
-    await queue.enqueueMany([delivery(activity, 0), delivery(activity, 1), delivery(activity, 2, { orderingKey: "k" })]);
+    await queue.enqueueMany([delivery(activity, 0), delivery(activity, 1), delivery(activity, 2, { orderingKey: "k" }), delivery(activity, 4)]);
     await queue.enqueueMany([delivery(activity, 3)], { delay: ms(60_000) });
     const jobs = await jobsOf("t-batch-single");
-    expect(jobs.filter((j) => j.name === "outbox-batch").map((j) => j.data.batch.messages.map((m: any) => m.id))).toEqual([["m0"]]);
-    expect(jobs.filter((j) => j.name === "outbox").map((j) => [j.data.id, j.priority ?? null]).sort()).toEqual([["m1", 100], ["m2", null], ["m3", null]]);
+    const batches = jobs.filter((j) => j.name === "outbox-batch").map((j) => [j.data.batch.messages.map((m: any) => m.id), j.priority ?? null]);
+    expect(batches.sort()).toEqual([[["m0"], null], [["m1", "m4"], 100]]);
+    expect(jobs.filter((j) => j.name === "outbox").map((j) => [j.data.id, j.priority ?? null]).sort()).toEqual([["m2", null], ["m3", null]]);
   });
 
   it("a message whose handling throws is queued again alone; the rest of its batch is not sent twice", async () => {

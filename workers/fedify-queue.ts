@@ -25,7 +25,8 @@ import type { Redis } from "ioredis";
 // permanent failures work as before. A batch is at least once as a whole: a
 // worker dying in the middle sends the whole batch again when it is picked
 // up (receivers drop a repeated activity id). Deliveries with a priority
-// (failing hosts, retries) and delayed ones stay single jobs.
+// (failing hosts) are batched apart, with it; delayed ones (retries) stay
+// single jobs.
 //
 // Inbox activities arrive one POST at a time, so the ones queued within
 // COALESCE_MS of each other (up to BATCH_SIZE) share a job too: the POST's
@@ -79,8 +80,8 @@ type Batch = { batch: { activity?: unknown; messages: any[] } };
 
 const isBatch = (data: unknown): data is Batch => typeof data === "object" && data !== null && "batch" in data;
 
-/** Outbox messages of a fan-out: one activity, no delay, no priority, no ordering. */
-const batchable = (message: any, priority: number | undefined) => message?.type === "outbox" && priority === undefined && message.orderingKey == null;
+/** Outbox messages of a fan-out: one activity, no delay, no ordering (batched apart by priority). */
+const batchable = (message: any) => message?.type === "outbox" && message.orderingKey == null;
 
 const isDelayed = (options: MessageQueueEnqueueOptions | undefined) => Boolean(options?.delay && options.delay.total("millisecond") > 0);
 
@@ -144,27 +145,33 @@ export class BullMqMessageQueue implements MessageQueue {
     const priorities = await this.prioritize(messages);
     const delayed = isDelayed(options);
     const single: { name: string; data: any; opts: ReturnType<BullMqMessageQueue["jobOptions"]> }[] = [];
-    const groups = new Map<unknown, any[]>();
+    // By activity, then by priority: a failing host's deliveries share jobs too, handed out after the rest.
+    const groups = new Map<unknown, Map<number | undefined, any[]>>();
     messages.forEach((m, i) => {
-      if (delayed || !batchable(m, priorities[i])) {
+      if (delayed || !batchable(m)) {
         single.push({ name: m?.type ?? "message", data: this.hooks.seal(m), opts: this.jobOptions(options, priorities[i]) });
         return;
       }
-      const group = groups.get(m.activity) ?? [];
+      const byPriority = groups.get(m.activity) ?? new Map<number | undefined, any[]>();
+      groups.set(m.activity, byPriority);
+      const group = byPriority.get(priorities[i]) ?? [];
       group.push(this.hooks.seal(m));
-      groups.set(m.activity, group);
+      byPriority.set(priorities[i], group);
     });
-    const batches = [...groups.entries()].flatMap(([activity, group]) => {
-      const jobs = [];
-      for (let i = 0; i < group.length; i += BATCH_SIZE) {
-        const messages = group.slice(i, i + BATCH_SIZE).map((m) => ({ ...m, activity: undefined }));
-        jobs.push({ name: BATCH_JOB, data: { batch: { activity, messages } } satisfies Batch, opts: this.jobOptions(options, undefined) });
-      }
-      return jobs;
-    });
+    const batches = [...groups].flatMap(([activity, byPriority]) =>
+      [...byPriority].flatMap(([priority, group]) => {
+        const jobs = [];
+        for (let i = 0; i < group.length; i += BATCH_SIZE) {
+          const messages = group.slice(i, i + BATCH_SIZE).map((m) => ({ ...m, activity: undefined }));
+          jobs.push({ name: BATCH_JOB, data: { batch: { activity, messages } } satisfies Batch, opts: this.jobOptions(options, priority) });
+        }
+        return jobs;
+      }),
+    );
     // The first jobs are stored on their own, so workers start on them while
-    // the rest of a large fan-out is still being written.
-    const jobs = [...batches, ...single];
+    // the rest of a large fan-out is still being written; those without a
+    // priority come first.
+    const jobs = [...batches, ...single].sort((a, b) => ("priority" in a.opts ? 1 : 0) - ("priority" in b.opts ? 1 : 0));
     await this.queue.addBulk(jobs.slice(0, FIRST_JOBS));
     if (jobs.length > FIRST_JOBS) await this.queue.addBulk(jobs.slice(FIRST_JOBS));
   }
