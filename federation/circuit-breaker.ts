@@ -66,9 +66,10 @@ export const FAILING_HOST_PRIORITY = 100;
 /**
  * Deliveries to hosts that are failing (a circuit state exists: Fedify deletes
  * it on the next success) and retries go after every delivery to a healthy
- * host, so a fan-out reaches the living before it knocks on the dead: a dead
- * inbox costs several times a live one (the failed connect, the failure
- * bookkeeping, the rescheduled job).
+ * host, and a moment later (the queue's PRIORITIZED_WAIT_MS), so a fan-out
+ * reaches the living before it knocks on the dead: a dead inbox costs
+ * several times a live one (the failed connect, the failure bookkeeping, the
+ * rescheduled job).
  */
 export function deprioritizeFailingHosts(kv: RedisKvStore): (messages: readonly any[]) => Promise<(number | undefined)[]> {
   return async (messages) => {

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { CIRCUIT_PREFIX, deprioritizeFailingHosts, FAILING_HOST_PRIORITY } from "../federation/circuit-breaker.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
-import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
+import { BullMqMessageQueue, PRIORITIZED_WAIT_MS } from "../workers/fedify-queue.ts";
 import { clearRedisPrefix, REDIS } from "./helpers/instance.ts";
 import { waitFor } from "./helpers/wait.ts";
 
@@ -38,15 +38,27 @@ describe("failing hosts are served last", () => {
   it("hands out the healthy host's delivery before the failing host's, though it was queued after", async () => {
     await kv.set([...CIRCUIT_PREFIX, "dead.example"], { state: "closed", failures: [new Date().toISOString()] });
     const queue = new BullMqMessageQueue("fedify-outbox", redis, prefix, 1, undefined, undefined, deprioritizeFailingHosts(kv));
+    const queued = Date.now();
     await queue.enqueueMany([outbox("dead.example"), outbox("dead.example"), outbox("live.example")]);
     await queue.enqueue(outbox("live2.example"));
     const order: string[] = [];
+    const at = new Map<string, number>();
     const stop = new AbortController();
-    const done = queue.listen((m) => void order.push(new URL(m.inbox).host), { signal: stop.signal });
+    const done = queue.listen(
+      (m) => {
+        const host = new URL(m.inbox).host;
+        order.push(host);
+        at.set(host, Date.now() - queued);
+      },
+      { signal: stop.signal },
+    );
     await waitFor(async () => order.length === 4 || null, "four deliveries handed out");
     stop.abort();
     await done;
     await queue.close();
     expect(order).toEqual(["live.example", "live2.example", "dead.example", "dead.example"]);
+    // The failing host waits a moment, so it never competes with the healthy deliveries of the same fan-out.
+    expect(at.get("live.example")!).toBeLessThan(PRIORITIZED_WAIT_MS);
+    expect(at.get("dead.example")!).toBeGreaterThanOrEqual(PRIORITIZED_WAIT_MS);
   });
 });

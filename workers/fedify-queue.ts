@@ -71,6 +71,13 @@ const BATCH_PARALLEL = { outbox: 8, inbox: 1 };
 const BATCH_JOB = "outbox-batch";
 const INBOX_BATCH_JOB = "inbox-batch";
 const COALESCE_MS = 2;
+/**
+ * A message with a priority (a delivery to a failing host) is not handed out
+ * before this either. A priority orders only the jobs still waiting: without
+ * the wait, a failing host's deliveries would start as soon as the last
+ * healthy ones of the same fan-out had started, and slow them down.
+ */
+export const PRIORITIZED_WAIT_MS = 2_000;
 /** Jobs of a fan-out stored ahead of the rest: enough to keep a worker's `concurrency` busy. */
 const FIRST_JOBS = 4;
 const COUNT_EVERY_MS = 25;
@@ -132,7 +139,7 @@ export class BullMqMessageQueue implements MessageQueue {
     // Fedify retries deliveries itself; BullMQ's attempts only cover a worker
     // that crashed or a handler that threw before Fedify could reschedule.
     const opts = { delay, attempts: 5, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: 10_000 };
-    return priority === undefined ? opts : { ...opts, priority };
+    return priority === undefined ? opts : { ...opts, priority, delay: Math.max(delay, PRIORITIZED_WAIT_MS) };
   }
 
   async enqueue(message: any, options?: MessageQueueEnqueueOptions): Promise<void> {

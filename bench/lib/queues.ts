@@ -29,16 +29,24 @@ export class QueueWatch {
     return Object.values(await this.counts()).reduce((a, b) => a + b, 0);
   }
 
+  /** Delayed jobs due within `withinMs`: deliveries held back for a moment, not retries minutes away. */
+  async dueSoon(withinMs = 10_000): Promise<number> {
+    const limit = Date.now() + withinMs;
+    let n = 0;
+    for (const q of this.queues.values()) n += (await q.getDelayed()).filter((j) => j.timestamp + (j.delay ?? 0) <= limit).length;
+    return n;
+  }
+
   async delayed(): Promise<number> {
     let n = 0;
     for (const q of this.queues.values()) n += (await q.getJobCounts("delayed")).delayed ?? 0;
     return n;
   }
 
-  /** Waits (bounded) until no job is waiting or running. */
+  /** Waits (bounded) until no job is waiting or running, or held back for a moment (so it cannot run during the next measurement). */
   async settle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((await this.busy()) > 0) {
+    while ((await this.busy()) > 0 || (await this.dueSoon()) > 0) {
       if (Date.now() > deadline) throw new Error(`Kith's queues did not settle within ${timeoutMs} ms: ${JSON.stringify(await this.counts())}`);
       await sleep(25);
     }
