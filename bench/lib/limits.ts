@@ -62,13 +62,14 @@ export type SigningRates = {
   verifyPerSecond: number;
 };
 
+let rateKey: Rsa | undefined;
+
 /** RSA-2048 signatures per second on this thread, for `msPerRun`: taken between the runs of a measurement too, as the machine's speed drifts. */
 export function signRate(msPerRun: number): number {
   const key = (rateKey ??= rsaKey());
   const data = typicalSigningString();
   return rate(() => sign("sha256", data, key.privateKey), msPerRun);
 }
-let rateKey: Rsa | undefined;
 
 export async function signingRates(msPerRun: number, runs: number): Promise<SigningRates> {
   const key = (rateKey ??= rsaKey());

@@ -29,12 +29,15 @@ export class QueueWatch {
     return Object.values(await this.counts()).reduce((a, b) => a + b, 0);
   }
 
-  /** Delayed jobs due within `withinMs`: deliveries held back for a moment, not retries minutes away. */
-  async dueSoon(withinMs = 10_000): Promise<number> {
+  /** Whether a delayed job is due within `withinMs`: a delivery held back for a moment, not a retry minutes away. */
+  async dueSoon(withinMs = 10_000): Promise<boolean> {
     const limit = Date.now() + withinMs;
-    let n = 0;
-    for (const q of this.queues.values()) n += (await q.getDelayed()).filter((j) => j.timestamp + (j.delay ?? 0) <= limit).length;
-    return n;
+    for (const q of this.queues.values()) {
+      // The earliest due first: one job read per queue, however many retries wait.
+      const [first] = await q.getDelayed(0, 0);
+      if (first && first.timestamp + (first.delay ?? 0) <= limit) return true;
+    }
+    return false;
   }
 
   async delayed(): Promise<number> {
@@ -46,7 +49,7 @@ export class QueueWatch {
   /** Waits (bounded) until no job is waiting or running, or held back for a moment (so it cannot run during the next measurement). */
   async settle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((await this.busy()) > 0 || (await this.dueSoon()) > 0) {
+    while ((await this.busy()) > 0 || (await this.dueSoon())) {
       if (Date.now() > deadline) throw new Error(`Kith's queues did not settle within ${timeoutMs} ms: ${JSON.stringify(await this.counts())}`);
       await sleep(25);
     }

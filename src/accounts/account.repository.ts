@@ -130,8 +130,11 @@ export class AccountRepository {
     return this.db.keyPair.findMany({ where: { accountId }, orderBy: { algorithm: "desc" } });
   }
 
-  /** Remote accounts whose inboxes must hear from a local account's followers collection. */
-  /** Read before every fan-out, for up to every follower: as a plain statement (Prisma's client builds each row's object slowly). */
+  /**
+   * Remote accounts whose inboxes must hear from a local account's followers
+   * collection. Read before every fan-out, for up to every follower: a plain
+   * statement, as Prisma's client builds each row's object slowly.
+   */
   followerInboxes(accountId: bigint) {
     return queryRows<Pick<Account, "id" | "uri" | "inboxUrl" | "sharedInboxUrl">>(this.db, Prisma.sql`
       SELECT a.id, a.uri, a."inboxUrl", a."sharedInboxUrl"

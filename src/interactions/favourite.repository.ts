@@ -43,5 +43,4 @@ export class FavouriteRepository {
   findById(id: bigint) {
     return this.db.favourite.findUnique({ where: { id } });
   }
-
 }

@@ -26,6 +26,10 @@ export type NotificationSubject = { statusId?: bigint | null; reportId?: bigint 
 /** Which notifications a page shows: Mastodon's types[], exclude_types[] and account_id. */
 export type NotificationQuery = { types?: string[]; excludeTypes?: string[]; fromAccountId?: bigint };
 
+type NewNotification = { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject;
+/** A notification just written, and the push subscriptions that want it. */
+type Created = { id: bigint; pushTo: bigint[] };
+
 export class NotificationRepository {
   private readonly db: Db;
 
@@ -33,31 +37,27 @@ export class NotificationRepository {
     this.db = db;
   }
 
-  /** Redelivered activities hit the unique key and notify once. */
-  /** The new notification's id, or null when it already existed. */
-  async create(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<bigint | null> {
-    const id = newId();
-    const { count } = await this.db.notification.createMany({
-      data: [{ id, ...data, statusId: data.statusId ?? null, reportId: data.reportId ?? null }],
-      skipDuplicates: true,
-    });
-    return count ? id : null;
+  /**
+   * Redelivered activities hit the unique key and notify once: the new
+   * notification's id, or null when it already existed. Its insert also
+   * names the push subscriptions that want it.
+   */
+  create(data: NewNotification): Promise<Created | null> {
+    return this.insert(data, Prisma.empty, new Date());
   }
 
   /**
    * Like create, unless the recipient has silenced the sender: a mute with
    * notifications on (and not expired), a block, or a block of the sender's
    * domain while not following the sender (Mastodon's rules). Checked and
-   * written in one statement, which also names the push subscriptions that
-   * want it.
+   * written in one statement.
    */
-  async createUnlessSilenced(data: { accountId: bigint; fromAccountId: bigint; type: NotificationType } & NotificationSubject): Promise<{ id: bigint; pushTo: bigint[] } | null> {
-    const id = newId();
-    const now = new Date();
+  createUnlessSilenced(data: NewNotification): Promise<Created | null> {
     const { accountId, fromAccountId } = data;
-    const rows = await queryRows<{ pushTo: bigint[] }>(this.db, Prisma.sql`
-      INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")
-      SELECT ${id}::bigint, ${accountId}::bigint, ${fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
+    const now = new Date();
+    return this.insert(
+      data,
+      Prisma.sql`
       WHERE NOT EXISTS (
           SELECT 1 FROM "Mute" WHERE "accountId" = ${accountId}::bigint AND "targetId" = ${fromAccountId}::bigint AND notifications
             AND ("expiresAt" IS NULL OR "expiresAt" > ${now}::timestamp(3)))
@@ -65,9 +65,19 @@ export class NotificationRepository {
         AND NOT EXISTS (
           SELECT 1 FROM "Account" a JOIN "AccountDomainBlock" d ON d."accountId" = ${accountId}::bigint AND d.domain = a.domain
           WHERE a.id = ${fromAccountId}::bigint
-            AND NOT EXISTS (SELECT 1 FROM "Follow" WHERE "followerId" = ${accountId}::bigint AND "followingId" = ${fromAccountId}::bigint AND state = 'accepted'))
+            AND NOT EXISTS (SELECT 1 FROM "Follow" WHERE "followerId" = ${accountId}::bigint AND "followingId" = ${fromAccountId}::bigint AND state = 'accepted'))`,
+      now,
+    );
+  }
+
+  private async insert(data: NewNotification, unless: Prisma.Sql, now: Date): Promise<Created | null> {
+    const id = newId();
+    const rows = await queryRows<{ pushTo: bigint[] }>(this.db, Prisma.sql`
+      INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")
+      SELECT ${id}::bigint, ${data.accountId}::bigint, ${data.fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
+      ${unless}
       ON CONFLICT DO NOTHING
-      RETURNING ARRAY(${subscriptionsWanting(accountId, data.type)}) AS "pushTo"`);
+      RETURNING ARRAY(${subscriptionsWanting(data.accountId, data.type)}) AS "pushTo"`);
     return rows[0] ? { id, pushTo: rows[0].pushTo } : null;
   }
 

@@ -5,11 +5,8 @@ import { silentBus, type EventBus } from "../streaming/events.ts";
 
 type Recipient = { id: bigint; domain: string | null };
 
-/**
- * Told of every new notification (Web Push queues its pushes here), with the
- * push subscriptions that want it when the insert already found them.
- */
-export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType; pushTo?: bigint[] }) => Promise<void>;
+/** Told of every new notification (Web Push queues its pushes here), with the push subscriptions that want it. */
+export type NotificationListener = (notification: { id: bigint; accountId: bigint; type: NotificationType; pushTo: bigint[] }) => Promise<void>;
 
 export class NotificationService {
   private readonly notifications: NotificationRepository;
@@ -36,20 +33,19 @@ export class NotificationService {
   private async notifyAbout(recipient: Recipient, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
     if (recipient.domain !== null || recipient.id === fromAccountId) return;
     const data = { accountId: recipient.id, fromAccountId, type, ...subject };
-    const created = await this.notifications.createUnlessSilenced(data);
-    if (created) await this.created(data, created.id, created.pushTo);
+    await this.created(data, await this.notifications.createUnlessSilenced(data));
   }
 
   /** A notification for a local account; the unique keys make a repeat a no-op. */
   private async record(accountId: bigint, fromAccountId: bigint, type: NotificationType, subject: NotificationSubject) {
     const data = { accountId, fromAccountId, type, ...subject };
-    const id = await this.notifications.create(data);
-    if (id !== null) await this.created(data, id);
+    await this.created(data, await this.notifications.create(data));
   }
 
-  private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, id: bigint, pushTo?: bigint[]) {
-    await this.events.publish({ type: "notification.created", accountId, notificationId: id });
-    await this.onCreated({ id, accountId, type, ...(pushTo ? { pushTo } : {}) });
+  private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, created: { id: bigint; pushTo: bigint[] } | null) {
+    if (!created) return;
+    await this.events.publish({ type: "notification.created", accountId, notificationId: created.id });
+    await this.onCreated({ id: created.id, accountId, type, pushTo: created.pushTo });
   }
 
   /**

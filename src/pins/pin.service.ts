@@ -47,6 +47,5 @@ export class PinService {
   async featured(accountId: bigint): Promise<StatusView[]> {
     return this.pinned(accountId, null);
   }
-
 }
 

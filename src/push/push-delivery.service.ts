@@ -1,5 +1,4 @@
 import { PermanentJobError, type JobPayloads, type JobQueue } from "../jobs/jobs.ts";
-import type { NotificationType } from "../notifications/notification.repository.ts";
 import { pushMessage } from "./push-message.ts";
 import type { DeliverableSubscription, PushSubscriptionRepository } from "./push-subscription.repository.ts";
 import { openToken } from "./token-seal.ts";
@@ -37,9 +36,9 @@ export class PushDeliveryService {
     this.deps = deps;
   }
 
-  /** Queues a push to every subscription of the recipient that wants this type; the job checks the policy. */
-  async notificationCreated(notification: { id: bigint; accountId: bigint; type: NotificationType; pushTo?: bigint[] }) {
-    for (const id of notification.pushTo ?? (await this.deps.subscriptions.idsWanting(notification.accountId, notification.type))) {
+  /** Queues a push to every subscription that wants the notification (its insert named them); the job checks the policy. */
+  async notificationCreated(notification: { id: bigint; pushTo: bigint[] }) {
+    for (const id of notification.pushTo) {
       const job = { subscriptionId: String(id), notificationId: String(notification.id) };
       await this.deps.jobs.enqueue("push.deliver", job, { dedupeKey: `${job.subscriptionId}:${job.notificationId}` });
     }

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { queryRows } from "../db/direct.ts";
 import { Prisma, type PushSubscription } from "../generated/prisma/client.ts";
 import { newId } from "../ids.ts";
 
@@ -7,7 +6,7 @@ export type { PushSubscription };
 
 export type PushChoices = { alerts: string[]; policy: string };
 
-/** The ids of an account's subscriptions that want this type of notification; a subquery, so a notification's insert can ask too. */
+/** The ids of an account's subscriptions that want this type of notification: a subquery of the notification's insert. */
 export const subscriptionsWanting = (accountId: bigint, type: string) =>
   Prisma.sql`SELECT id FROM "PushSubscription" WHERE "accountId" = ${accountId}::bigint AND ${type} = ANY(alerts) AND policy <> 'none' ORDER BY id`;
 
@@ -50,11 +49,6 @@ export class PushSubscriptionRepository {
 
   delete(id: bigint) {
     return this.db.pushSubscription.deleteMany({ where: { id } });
-  }
-
-  /** The ids of an account's subscriptions that want this type of notification. */
-  async idsWanting(accountId: bigint, type: string) {
-    return (await queryRows<{ id: bigint }>(this.db, subscriptionsWanting(accountId, type))).map((r) => r.id);
   }
 
   /** A subscription with what a push needs to know about its token and user. */
