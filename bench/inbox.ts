@@ -5,6 +5,7 @@ import type { Kith } from "../src/main.ts";
 import { freePort, now, REDIS, sandbox, sleep, startBenchKith, withPg } from "./lib/env.ts";
 import { Redis } from "ioredis";
 import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
+import { INBOX_OUTCOMES, readCounters, statsKey } from "../src/stats/redis-counters.ts";
 import { mark, perItem } from "./lib/counters.ts";
 import { CpuMeter } from "./lib/cpu.ts";
 import { signingRates } from "./lib/limits.ts";
@@ -26,6 +27,10 @@ import { median, round, type Figure } from "./lib/stats.ts";
 //  3. Processed/s (ROLE=worker, one process = one core): the queue built up in
 //     step 2 drained by the inbox listeners, including the jobs they cause
 //     (timeline fan-out, Accept deliveries).
+//  4. Nothing lost (not timed): the worker finishes the queue, then every
+//     Create answered 202 must be a stored status, and every activity
+//     answered 202 must have an outcome (federation/inbox/outcomes.ts), none
+//     failed; otherwise the run fails.
 // Limits in the same run: a plain node:http server answering 202 to the same
 // requests, RSA verifies/s on one core, and BullMQ no-op jobs/s.
 
@@ -122,6 +127,11 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const handledBefore = await inboxQueue.processedCount();
     const handled = async () => (await inboxQueue.processedCount()) - handledBefore;
     const queued = acceptedTotal;
+    const createsAccepted = accepted.reduce((n, a) => n + (a.acceptedByKind.create ?? 0), 0);
+    const remoteNotes = () => withPg(box.name, async (c) => Number((await c.query(`SELECT count(*) AS n FROM "Status" WHERE NOT local`)).rows[0].n));
+    const outcomes = () => readCounters(redis, statsKey(box.prefix, INBOX_OUTCOMES));
+    const notesBefore = await remoteNotes();
+    const outcomesBefore = await outcomes();
 
     // 3. Processed/s, ROLE=worker, bounded in time.
     const bound = quick ? 8_000 : 90_000;
@@ -148,9 +158,12 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     const processCpuMark = await meter.mark();
     const processCounts = perItem(processMark, Math.max(1, await handled()));
     const used = process.cpuUsage(cpu);
+    const processed = queued - left;
+    // 4. What the bound left is finished, unmeasured, before anything is counted.
+    await watch.settle(300_000);
     await kith.close();
     kith = null;
-    const processed = queued - left;
+    const kept = await accountedFor(createsAccepted, (await remoteNotes()) - notesBefore, acceptedTotal, outcomesBefore, await outcomes());
     await inboxQueue.close();
     const processCpu = CpuMeter.per(processCpu0, processCpuMark, Math.max(1, processed));
     const delayed = await watch.delayed();
@@ -210,6 +223,7 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
           delayedAfter: delayed,
           counts: processCounts,
           acceptedTotal,
+          nothingLost: kept,
         },
       },
     ];
@@ -220,4 +234,20 @@ export async function run({ quick }: { quick: boolean }): Promise<Figure[]> {
     await loadgen.close();
     await box.drop();
   }
+}
+
+/**
+ * Activities stored against activities accepted: every Create answered 202
+ * is a stored status, and every activity answered 202 has an outcome, none
+ * of them a failure. Throws (the run fails) when they differ.
+ */
+async function accountedFor(createsAccepted: number, notesStored: number, accepted: number, before: Record<string, number>, after: Record<string, number>) {
+  const delta = Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0)) as Record<string, number>;
+  const { handled = 0, retried = 0, failed = 0, ...ignored } = delta;
+  const withOutcome = handled + failed + Object.values(ignored).reduce((a, b) => a + b, 0);
+  const report = { createsAccepted, notesStored, accepted, withOutcome, handled, ignored, retried, failed };
+  if (notesStored !== createsAccepted || withOutcome !== accepted || failed > 0) {
+    throw new Error(`inbox lost activities: ${JSON.stringify(report)}`);
+  }
+  return report;
 }

@@ -12,6 +12,7 @@ import { registerActors } from "./actors.ts";
 import { CIRCUIT_PREFIX, circuitBreakerOptions, compactCircuitFailures } from "./circuit-breaker.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/listeners.ts";
+import type { InboxOutcomes } from "./inbox/outcomes.ts";
 import { rememberReads } from "./kv-memo.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
@@ -22,12 +23,17 @@ export type KithFederation = Federation<Core>;
 /** Where Fedify remembers which signature spec each server takes (its default). */
 const SPEC_PREFIX = ["_fedify", "httpMessageSignaturesSpec"] as const;
 
-export function buildFederation(config: Config, kv: KvStore, queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue }): KithFederation {
+export function buildFederation(
+  config: Config,
+  kv: KvStore,
+  queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue },
+  outcomes: InboxOutcomes,
+): KithFederation {
   const userAgent = { software: "Kith/0.1.0", url: config.publicUrl };
   const federation = createFederation<Core>({
     kv: rememberReads(compactCircuitFailures(kv), [SPEC_PREFIX, CIRCUIT_PREFIX], 10_000),
     kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"], circuitBreaker: [...CIRCUIT_PREFIX] },
-    queue: queues,
+    queue: { ...queues, inbox: outcomes.traced(queues.inbox) },
     manuallyStartQueue: true,
     origin: config.publicUrl.origin,
     allowPrivateAddress: config.allowPrivateAddress,
@@ -49,7 +55,8 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
       maxAttempts: 16,
       jitter: true,
     }),
-    inboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, factor: 2, maxDelay: { hours: 1 }, maxAttempts: 10, jitter: true }),
+    // 10 retries over about 2.4 hours; then the activity is logged and counted as failed (outcomes.ts).
+    inboxRetryPolicy: outcomes.retrying(createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, factor: 2, maxDelay: { hours: 1 }, maxAttempts: 10, jitter: true })),
     // Mastodon's rule: a 4xx is final except 401, 408 and 429, and so is 501.
     // A 401 is often passing (the receiver could not fetch our key just
     // then), so it is retried like a 5xx.
@@ -60,6 +67,6 @@ export function buildFederation(config: Config, kv: KvStore, queues: { inbox: Me
   registerCollections(federation);
   registerObjects(federation);
   registerNodeInfo(federation);
-  registerInbox(federation);
+  registerInbox(federation, outcomes);
   return federation;
 }

@@ -1,24 +1,17 @@
-// Time-ordered 64-bit ids in Mastodon's layout: milliseconds since the epoch
-// in the high 48 bits, a per-process sequence plus randomness in the low 16.
-// Clients sort and paginate by them, so later ids must compare greater.
-
-let lastMs = 0n;
-let seq = 0n;
-
-export function newId(at: Date = new Date()): bigint {
-  const ms = BigInt(at.getTime());
-  if (ms === lastMs) {
-    seq = (seq + 1n) & 0xffffn;
-  } else {
-    lastMs = ms;
-    seq = BigInt(Math.floor(Math.random() * 0x8000));
-  }
-  return (ms << 16n) | seq;
-}
+// Ids are 64-bit and time-ordered in Mastodon's layout: milliseconds since the
+// epoch in the high 48 bits, 16 more bits below. PostgreSQL makes them
+// (`kith_id()`, the default of every id column; src/db/ids.ts): one sequence
+// for every process and host, so no two rows share one. Clients sort and
+// paginate by them, so later ids compare greater.
 
 /** The smallest id that could have been made at `at`: for date-bounded queries. */
 export function idFloor(at: Date): bigint {
   return BigInt(at.getTime()) << 16n;
+}
+
+/** The millisecond an id was made for. */
+export function idTime(id: bigint): Date {
+  return new Date(Number(id >> 16n));
 }
 
 export function parseId(value: unknown): bigint | null {

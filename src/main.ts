@@ -10,6 +10,8 @@ import { RedisKvStore } from "../federation/redis-kv.ts";
 import { guardedPost } from "../federation/ssrf.ts";
 import { deprioritizeFailingHosts } from "../federation/circuit-breaker.ts";
 import { InboxFastPath } from "../federation/inbox/fast-accept.ts";
+import { LISTENED } from "../federation/inbox/listeners.ts";
+import { InboxOutcomes } from "../federation/inbox/outcomes.ts";
 import { buildApp, htmlPages, registerRoutes } from "../routes/index.ts";
 import { RedisRateCounter } from "../routes/rate-limit.ts";
 import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
@@ -20,6 +22,7 @@ import { createDb } from "./db/client.ts";
 import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
 import { UNATTACHED_SWEEP_EVERY_MS } from "./media/media.service.ts";
 import { createRedis } from "./redis.ts";
+import { INBOX_OUTCOMES, RedisCounters, statsKey } from "./stats/redis-counters.ts";
 import { RedisPubSub } from "./streaming/redis-pubsub.ts";
 
 // Composition root: builds the core, then opens the doors ROLE asks for.
@@ -70,7 +73,8 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const queue = (name: string) =>
     new BullMqMessageQueue(`fedify-${name}`, queueRedis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`), deprioritizeFailingHosts(kv));
   const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
-  federation = buildFederation(config, kv, queues);
+  const outcomeCounts = new RedisCounters(async () => redis, statsKey(prefix, INBOX_OUTCOMES));
+  federation = buildFederation(config, kv, queues, inboxOutcomes(outcomeCounts, logger));
   const context = () => federation.createContext(config.publicUrl, core);
   core.accounts.directory = new FederationDirectory(context, config.allowPrivateAddress);
   core.resolver = { resolveStatus: (uri) => storeFetchedPost(context(), new URL(uri)).catch(() => null) };
@@ -119,8 +123,20 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       await jobs.close();
       await core.media.close();
       await pubsub.close();
+      await outcomeCounts.flush();
       await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => undefined)));
       await db.$disconnect();
     },
   };
+}
+
+/** What became of accepted inbox activities: counted for `kith stats`, failures for good logged as errors. */
+function inboxOutcomes(counters: RedisCounters, logger: Logger): InboxOutcomes {
+  return new InboxOutcomes(
+    {
+      count: (outcome) => counters.add(outcome),
+      failed: ({ error, ...activity }) => logger.error({ ...activity, err: error }, `inbox: activity ${activity.activityId ?? "without id"} failed for good after ${activity.attempt} attempt(s) and is dropped`),
+    },
+    LISTENED,
+  );
 }

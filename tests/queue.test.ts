@@ -5,6 +5,8 @@ import { Temporal } from "@js-temporal/polyfill";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LISTENED } from "../federation/inbox/listeners.ts";
+import { InboxOutcomes } from "../federation/inbox/outcomes.ts";
 import { buildFederation, type KithFederation } from "../federation/federation.ts";
 import { CIRCUIT_PREFIX, circuitBreakerOptions, compactCircuitFailures, failedOnSevenDays } from "../federation/circuit-breaker.ts";
 import { keySealing } from "../federation/key-sealing.ts";
@@ -75,6 +77,24 @@ describe("BullMqMessageQueue", () => {
     await queue.enqueueMany(Array.from({ length: 25 }, (_, n) => ({ type: "test", n })));
     await waitFor(async () => got.length >= 25, "25 messages");
     expect(got.map((m) => m.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, n) => n));
+  });
+
+  it("a job BullMQ gives up on is reported with the activity it carried and counted as failed", async () => {
+    const errors: Error[] = [];
+    const queue = new BullMqMessageQueue("t-given-up", redis, prefix, 1, undefined, (error) => errors.push(error));
+    closers.push(() => queue.close());
+    const stop = new AbortController();
+    stops.push(stop);
+    const done = queue.listen(() => Promise.reject(new Error("the disk is on fire")), { signal: stop.signal });
+    closers.push(() => done);
+    // One attempt, so the test needs not wait out BullMQ's backoff; the queue's own jobs get five.
+    const raw = new Queue("t-given-up", { connection: redis, prefix });
+    closers.push(() => raw.close());
+    await raw.add("inbox", { type: "inbox", activity: { id: "https://far.example/notes/9/activity" } }, { attempts: 1 });
+    await waitFor(async () => errors.length > 0, "the job to fail");
+    expect(errors[0]!.message).toMatch(/failed for good after 1 attempts: the disk is on fire/);
+    expect(errors[0]!.message).toContain("inbox https://far.example/notes/9/activity");
+    await waitFor(async () => (await redis.hget(`${prefix}:kith-stats:t-given-up`, "failed")) === "1", "the failure to be counted");
   });
 
   it("honours delay", async () => {
@@ -235,7 +255,7 @@ describe("key sealing", () => {
     const queue = (n: string) => new BullMqMessageQueue(`k-${n}`, redis, prefix, 4, hooks);
     queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
     for (const q of Object.values(queues)) closers.push(() => q.close());
-    federation = buildFederation(config, new RedisKvStore(redis, prefix), queues);
+    federation = buildFederation(config, new RedisKvStore(redis, prefix), queues, new InboxOutcomes({ count: () => undefined, failed: () => undefined }, LISTENED));
     alice = await core.accounts.createLocal("alice");
     jwks = (await core.keys.keyPairs(alice.id)).map((p) => p.privateJwk);
     expect(jwks.map((k) => k.kty)).toEqual(["RSA", "OKP"]);

@@ -1,6 +1,7 @@
 import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import { RedisCounters, statsKey } from "../src/stats/redis-counters.ts";
 
 // Fedify's MessageQueue on BullMQ. Jobs survive restarts in Redis, run at
 // least once (a killed worker's job stalls and is picked up again), and are
@@ -35,7 +36,10 @@ import type { Redis } from "ioredis";
 // of one per activity. Each activity still goes through Fedify's handler on
 // its own, and a batch run twice is dropped by Fedify's activity-id check.
 // Every worker counts the messages it handled (not jobs) in Redis, as
-// Sidekiq's processed count does: `processedCount`.
+// Sidekiq's processed count does: `processedCount`. A job that BullMQ gives
+// up on (its handler threw on every attempt) is logged through `onError`
+// with what it carried and counted as `failed`; it stays in BullMQ's failed
+// set for an operator to look at.
 
 export type MessageHooks = {
   seal(message: any): any;
@@ -80,7 +84,6 @@ const COALESCE_MS = 2;
 export const PRIORITIZED_WAIT_MS = 2_000;
 /** Jobs of a fan-out stored ahead of the rest: enough to keep a worker's `concurrency` busy. */
 const FIRST_JOBS = 4;
-const COUNT_EVERY_MS = 25;
 
 /** An outbox batch carries its activity once; an inbox batch's messages carry their own. */
 type Batch = { batch: { activity?: unknown; messages: any[] } };
@@ -110,8 +113,7 @@ export class BullMqMessageQueue implements MessageQueue {
   private waiting: Waiting[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly storing = new Set<Promise<unknown>>();
-  private uncounted = 0;
-  private countTimer: NodeJS.Timeout | null = null;
+  private readonly counters: RedisCounters;
 
   constructor(
     name: string,
@@ -131,6 +133,7 @@ export class BullMqMessageQueue implements MessageQueue {
     this.onError = onError;
     this.queue = new Queue(name, { connection, prefix });
     this.queue.on("error", onError);
+    this.counters = new RedisCounters(() => this.redis(), statsKey(prefix, name));
   }
 
   private jobOptions(options: MessageQueueEnqueueOptions | undefined, priority: number | undefined) {
@@ -225,7 +228,7 @@ export class BullMqMessageQueue implements MessageQueue {
         if (isBatch(job.data)) return this.runBatch(job.data, handler);
         const message = await this.hooks.unseal(job.data);
         if (message !== null) await handler(message);
-        this.counted();
+        this.counters.add("processed");
       },
       {
         connection: this.connection,
@@ -237,10 +240,15 @@ export class BullMqMessageQueue implements MessageQueue {
       },
     );
     worker.on("error", this.onError);
+    worker.on("failed", (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.counters.add("failed");
+      this.onError(new Error(`job ${job.id} (${describe(job.data)}) failed for good after ${job.attemptsMade} attempts: ${error.message}`, { cause: error }));
+    });
     return new Promise((resolve) => {
       // close() lets the jobs in hand finish, so a graceful stop loses none
       // and sends none twice.
-      const stop = () => void worker.close().then(() => this.flushCount()).finally(() => resolve());
+      const stop = () => void worker.close().then(() => this.counters.flush()).finally(() => resolve());
       if (options?.signal?.aborted) stop();
       else options?.signal?.addEventListener("abort", stop, { once: true });
     });
@@ -260,7 +268,7 @@ export class BullMqMessageQueue implements MessageQueue {
         try {
           const message = await this.hooks.unseal(sealed);
           if (message !== null) await handler(message);
-          this.counted();
+          this.counters.add("processed");
         } catch (error) {
           this.onError(error instanceof Error ? error : new Error(String(error)));
           failed.push(sealed);
@@ -272,37 +280,14 @@ export class BullMqMessageQueue implements MessageQueue {
     if (failed.length) await this.queue.addBulk(failed.map((m) => ({ name: m.type, data: m, opts: this.jobOptions(undefined, undefined) })));
   }
 
-  private get processedKey() {
-    return `${this.prefix}:kith-stats:${this.name}:processed`;
-  }
-
   /** BullMQ's Redis backend hands out its ioredis client. */
   private async redis(): Promise<Redis> {
     return (await this.queue.backend.client) as unknown as Redis;
   }
 
-  /** Added to Redis at most every COUNT_EVERY_MS, so counting costs no round trip per job; it never fails a job. */
-  private counted() {
-    this.uncounted++;
-    this.countTimer ??= setTimeout(() => void this.flushCount(), COUNT_EVERY_MS);
-  }
-
-  private async flushCount() {
-    if (this.countTimer) clearTimeout(this.countTimer);
-    this.countTimer = null;
-    const messages = this.uncounted;
-    this.uncounted = 0;
-    if (!messages) return;
-    try {
-      await (await this.redis()).incrby(this.processedKey, messages);
-    } catch {
-      // A closed or lost connection: the count is an indicator, the messages were handled.
-    }
-  }
-
   /** How many messages the workers of this queue have handled, ever (retries and repeats included). */
   async processedCount(): Promise<number> {
-    return Number((await (await this.redis()).get(this.processedKey)) ?? 0);
+    return (await this.counters.read()).processed ?? 0;
   }
 
   /** Stores what is still waiting to share a job, then closes. */
@@ -311,4 +296,11 @@ export class BullMqMessageQueue implements MessageQueue {
     await Promise.allSettled([...this.storing]);
     await this.queue.close();
   }
+}
+
+/** What a job carried, for the log: its activities' ids. */
+function describe(data: unknown): string {
+  const messages: any[] = isBatch(data) ? data.batch.messages.map((m) => ({ ...m, activity: m.activity ?? data.batch.activity })) : [data];
+  const ids = messages.map((m) => `${m?.type ?? "message"} ${m?.activity?.id ?? m?.activityId ?? "?"}${m?.inbox ? ` to ${m.inbox}` : ""}`);
+  return ids.length > 3 ? `${ids.slice(0, 3).join(", ")} and ${ids.length - 3} more` : ids.join(", ");
 }

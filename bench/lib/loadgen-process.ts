@@ -13,7 +13,8 @@ import { serveRpc } from "./rpc.ts";
 
 
 type Actor = { username: string; origin: string; id: string; keyId: string; privateKey: KeyObject; publicKeyPem: string };
-type Prepared = { url: URL; headers: Record<string, string>; body: string };
+/** A request ready to send; `kind` (create, like, follow) is counted among the answers 2xx. */
+type Prepared = { url: URL; headers: Record<string, string>; body: string; kind?: string };
 
 const now = () => performance.timeOrigin + performance.now();
 const actors: Actor[] = [];
@@ -158,6 +159,7 @@ async function replay(items: Prepared[], concurrency: number, timeoutMs: number,
   }
   const retarget = target ? new URL(target) : null;
   const statuses: Record<string, number> = {};
+  const acceptedByKind: Record<string, number> = {};
   const latencies: number[] = [];
   const deadline = Date.now() + timeoutMs;
   let next = 0;
@@ -168,12 +170,13 @@ async function replay(items: Prepared[], concurrency: number, timeoutMs: number,
         const item = items[next++]!;
         const r = await send(retarget ? { ...item, url: new URL(item.url.pathname + item.url.search, retarget) } : item, agent!);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (item.kind && r.status >= 200 && r.status < 300) acceptedByKind[item.kind] = (acceptedByKind[item.kind] ?? 0) + 1;
         latencies.push(r.ms);
       }
     }),
   );
   const elapsedMs = now() - t0;
-  return { sent: latencies.length, elapsedMs, perSecond: (latencies.length * 1000) / elapsedMs, statuses, latencies };
+  return { sent: latencies.length, elapsedMs, perSecond: (latencies.length * 1000) / elapsedMs, statuses, acceptedByKind, latencies };
 }
 
 serveRpc({
@@ -209,8 +212,9 @@ serveRpc({
         items.push(signed(url, JSON.stringify(json), actor));
         continue;
       }
-      const { actor, json } = activity(kindOf(i, mix), i, targets);
-      items.push(signed(url, JSON.stringify(json), actor));
+      const kind = kindOf(i, mix);
+      const { actor, json } = activity(kind, i, targets);
+      items.push({ ...signed(url, JSON.stringify(json), actor), kind });
     }
     batches.set(name, items);
     const bytes = items.reduce((n, p) => n + p.body.length, 0);

@@ -6,7 +6,7 @@ import type pg from "pg";
 
 let nextBlock = 0n;
 
-/** Ids below anything newId() makes now (time-ordered, ten days ago), unique per call. */
+/** Ids below anything kith_id() makes now (time-ordered, ten days ago), unique per call. */
 function idBase(): bigint {
   nextBlock += 1n;
   return ((BigInt(Date.now() - 10 * 86_400_000) << 16n) + nextBlock * 1_000_000_000n) & 0x7fffffffffffffffn;

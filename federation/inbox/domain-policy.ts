@@ -1,8 +1,8 @@
-import type { InboxListenerSetters } from "@fedify/fedify";
 import { Article, Create, Note, Question, Update, type Activity } from "@fedify/vocab";
 import type { Core } from "../../src/core.ts";
 import type { Ctx } from "./common.ts";
 import { signatureKeyIds } from "./origin-guard.ts";
+import type { Outcome } from "./outcomes.ts";
 
 // Domain blocks and the allow list at the inbox, in two places.
 //
@@ -49,13 +49,8 @@ async function screen<T extends Activity>(ctx: Ctx, activity: T): Promise<T | nu
   return activity;
 }
 
-/** Puts every listener registered through these setters behind the domain policy. */
-export function underDomainPolicy(setters: InboxListenerSetters<Core>): InboxListenerSetters<Core> {
-  const on = setters.on.bind(setters);
-  setters.on = ((type, listener) =>
-    on(type, async (ctx, activity) => {
-      const screened = await screen(ctx, activity);
-      if (screened) await listener(ctx, screened);
-    })) as typeof setters.on;
-  return setters;
+/** Runs a listener behind the domain policy. */
+export async function underDomainPolicy<T extends Activity>(ctx: Ctx, activity: T, listener: (ctx: Ctx, activity: T) => Promise<Outcome>): Promise<Outcome> {
+  const screened = await screen(ctx, activity);
+  return screened ? listener(ctx, screened) : "blocked-domain";
 }

@@ -3,6 +3,7 @@ import type { MessageQueue } from "@fedify/fedify";
 import type { Core } from "../../src/core.ts";
 import { ExpiringMap } from "../../src/expiring-map.ts";
 import { parseCavage, verifyCavage, type CavageRequest } from "./cavage-verify.ts";
+import { LISTENED } from "./listeners.ts";
 
 // Fedify accepts an inbox POST by expanding the activity as JSON-LD (twice)
 // and the signer's cached key document, which is nine tenths of the cost of a
@@ -15,8 +16,6 @@ import { parseCavage, verifyCavage, type CavageRequest } from "./cavage-verify.t
 // shapes — goes to Fedify unchanged, so this path can only say yes sooner.
 // The origin guard and the domain policy have run before either path.
 
-/** The activity types Kith has inbox listeners for (federation/inbox/listeners.ts). */
-const LISTENED = new Set(["Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce", "Block", "Flag"]);
 const PERSONAL_INBOX = /^\/users\/([^/?]+)\/inbox$/;
 const KEY_TTL_MS = 5 * 60_000;
 const RECIPIENT_TTL_MS = 60_000;

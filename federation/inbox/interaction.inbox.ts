@@ -3,6 +3,7 @@ import type { Account } from "../../src/accounts/account.repository.ts";
 import { parseId } from "../../src/ids.ts";
 import { embedded, localActor, sameOrigin, senderOf, type Ctx } from "./common.ts";
 import { storeFetchedPost } from "./fetch-post.ts";
+import type { Outcome } from "./outcomes.ts";
 
 /** The id of the local status an ActivityPub id names. */
 function localStatusId(ctx: Ctx, uri: URL | string | null | undefined): bigint | null {
@@ -12,57 +13,68 @@ function localStatusId(ctx: Ctx, uri: URL | string | null | undefined): bigint |
   return parseId(parsed.values.id);
 }
 
-export async function onLike(ctx: Ctx, like: Like) {
-  if (!like.id) return;
+export async function onLike(ctx: Ctx, like: Like): Promise<Outcome> {
+  if (!like.id) return "unsupported";
   const actor = await senderOf(ctx, like);
+  if (!actor) return "unknown-actor";
   const id = localStatusId(ctx, like.objectId);
-  const status = actor && id !== null ? await ctx.data.statuses.findTarget(id) : null;
-  if (actor && status && !status.reblogOfId) await ctx.data.favourites.receiveLike(actor, status, like.id.href);
+  const status = id !== null ? await ctx.data.statuses.findTarget(id) : null;
+  if (!status || status.reblogOfId) return "unknown-target";
+  await ctx.data.favourites.receiveLike(actor, status, like.id.href);
+  return "handled";
 }
 
-export async function onAnnounce(ctx: Ctx, announce: Announce) {
-  if (!announce.id || !announce.objectId) return;
+export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<Outcome> {
+  if (!announce.id || !announce.objectId) return "unsupported";
   const actor = await senderOf(ctx, announce);
-  if (!actor || !sameOrigin(announce.id, actor.uri)) return;
+  if (!actor) return "unknown-actor";
+  if (!sameOrigin(announce.id, actor.uri)) return "not-theirs";
   const target = (await ctx.data.statuses.findByUri(announce.objectId.href)) ?? (await storeFetchedPost(ctx, announce.objectId));
-  if (!target || target.reblogOfId) return;
+  if (!target || target.reblogOfId) return "unknown-target";
   const published = announce.published ? new Date(announce.published.epochMilliseconds) : new Date();
   await ctx.data.statuses.receiveAnnounce(actor, target, announce.id.href, published);
+  return "handled";
 }
 
-export async function onBlock(ctx: Ctx, block: Block) {
-  if (!block.id) return;
+export async function onBlock(ctx: Ctx, block: Block): Promise<Outcome> {
+  if (!block.id) return "unsupported";
   const actor = await senderOf(ctx, block);
+  if (!actor) return "unknown-actor";
   const target = await localActor(ctx, block.objectId);
-  if (actor && target) await ctx.data.blocks.receiveBlock(actor, target, block.id.href);
+  if (!target) return "unknown-target";
+  await ctx.data.blocks.receiveBlock(actor, target, block.id.href);
+  return "handled";
 }
 
 /** Undo names what it undoes by embedding it; we trust only what its own actor did. */
-export async function onUndo(ctx: Ctx, undo: Undo) {
+export async function onUndo(ctx: Ctx, undo: Undo): Promise<Outcome> {
   const actor = await senderOf(ctx, undo);
+  if (!actor) return "unknown-actor";
   const inner = await embedded(undo);
-  if (!actor || !inner) return;
-  if (inner.actor && inner.actor !== actor.uri) return;
+  if (!inner) return "unsupported";
+  if (inner.actor && inner.actor !== actor.uri) return "not-theirs";
+  const target = inner.type === "Follow" || inner.type === "Block" ? await localActor(ctx, inner.object ? new URL(inner.object) : null) : null;
   switch (inner.type) {
-    case "Follow": {
-      const target = await localActor(ctx, inner.object ? new URL(inner.object) : null);
-      if (target) await ctx.data.follows.receiveUndo(actor.id, target.id);
-      return;
-    }
-    case "Like": {
-      if (inner.id) await ctx.data.favourites.receiveUndoLike(actor, inner.id, localStatusId(ctx, inner.object));
-      return;
-    }
+    case "Follow":
+      if (!target) return "unknown-target";
+      await ctx.data.follows.receiveUndo(actor.id, target.id);
+      return "handled";
+    case "Block":
+      if (!target) return "unknown-target";
+      await ctx.data.blocks.receiveUndoBlock(actor, target);
+      return "handled";
+    case "Like":
+      if (!inner.id) return "unsupported";
+      await ctx.data.favourites.receiveUndoLike(actor, inner.id, localStatusId(ctx, inner.object));
+      return "handled";
     case "Announce":
-      if (inner.id) await ctx.data.statuses.receiveUndoAnnounce(actor, inner.id);
-      return;
-    case "Block": {
-      const target = await localActor(ctx, inner.object ? new URL(inner.object) : null);
-      if (target) await ctx.data.blocks.receiveUndoBlock(actor, target);
-      return;
-    }
+      if (!inner.id) return "unsupported";
+      await ctx.data.statuses.receiveUndoAnnounce(actor, inner.id);
+      return "handled";
     default:
-      if (inner.id) await undoById(ctx, actor, inner.id);
+      if (!inner.id) return "unsupported";
+      await undoById(ctx, actor, inner.id);
+      return "handled";
   }
 }
 

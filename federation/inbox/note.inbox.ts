@@ -3,6 +3,7 @@ import type { Account } from "../../src/accounts/account.repository.ts";
 import { actorToData } from "../mapping/actor.ts";
 import { isPublic, noteToData } from "../mapping/note.ts";
 import { sameOrigin, senderOf, type Ctx } from "./common.ts";
+import type { Outcome } from "./outcomes.ts";
 
 const isPost = (o: unknown): o is Note | Article | Question => o instanceof Note || o instanceof Article || o instanceof Question;
 
@@ -34,17 +35,19 @@ async function receivedVote(ctx: Ctx, author: Account, object: ApObject): Promis
   return ctx.data.polls.receiveRemoteVote(author, { uri: object.id!.href, inReplyToUri: object.replyTargetId.href, name: String(object.name) });
 }
 
-export async function onCreate(ctx: Ctx, create: Create) {
+export async function onCreate(ctx: Ctx, create: Create): Promise<Outcome> {
   const author = await senderOf(ctx, create);
-  if (!author) return;
+  if (!author) return "unknown-actor";
   const object = await create.getObject();
-  if (!isPost(object) || !authoredBy(object, author)) return;
-  if (await receivedVote(ctx, author, object)) return;
+  if (!isPost(object)) return "unsupported";
+  if (!authoredBy(object, author)) return "not-theirs";
+  if (await receivedVote(ctx, author, object)) return "handled";
   const data = await toData(ctx, create, object, author);
-  if (data) await ctx.data.statuses.storeRemote(author, data);
+  if (!data) return "unsupported";
+  return (await ctx.data.statuses.storeRemote(author, data)) ? "handled" : "not-theirs";
 }
 
-export async function onUpdate(ctx: Ctx, update: Update) {
+export async function onUpdate(ctx: Ctx, update: Update): Promise<Outcome> {
   let sender = await senderOf(ctx, update);
   const object = await update.getObject();
   // An actor whose server deleted (suspended) it and then restored it within
@@ -52,29 +55,33 @@ export async function onUpdate(ctx: Ctx, update: Update) {
   if (!sender && isActor(object) && update.actorId && object.id?.href === update.actorId.href) {
     sender = await ctx.data.accounts.restoreSelfDeleted(update.actorId.href);
   }
-  if (!sender) return;
+  if (!sender) return "unknown-actor";
   if (isActor(object)) {
-    if (object.id?.href !== sender.uri) return;
+    if (object.id?.href !== sender.uri) return "not-theirs";
     const data = await actorToData(object);
-    if (data) await ctx.data.accounts.upsertRemote(data);
-    return;
+    if (!data) return "unsupported";
+    await ctx.data.accounts.upsertRemote(data);
+    return "handled";
   }
-  if (!isPost(object) || !authoredBy(object, sender)) return;
+  if (!isPost(object)) return "unsupported";
+  if (!authoredBy(object, sender)) return "not-theirs";
   // Someone else's post under the same id stays theirs; refusing here (not
   // throwing) keeps the queue from retrying an edit that can never succeed.
   const existing = await ctx.data.statuses.findByUri(object.id!.href);
-  if (existing && existing.accountId !== sender.id) return;
+  if (existing && existing.accountId !== sender.id) return "not-theirs";
   const data = await toData(ctx, update, object, sender);
-  if (data) await ctx.data.statuses.updateRemote(sender, data);
+  if (!data) return "unsupported";
+  await ctx.data.statuses.updateRemote(sender, data);
+  return "handled";
 }
 
-export async function onDelete(ctx: Ctx, del: Delete) {
+export async function onDelete(ctx: Ctx, del: Delete): Promise<Outcome> {
   const sender = await senderOf(ctx, del);
   const objectId = del.objectId;
-  if (!sender || !objectId || !sameOrigin(objectId, sender.uri)) return;
-  if (objectId.href === sender.uri) {
-    await ctx.data.accounts.markRemoteDeleted(sender.id);
-    return;
-  }
-  await ctx.data.statuses.deleteRemote(sender, objectId.href);
+  if (!sender) return "unknown-actor";
+  if (!objectId) return "unsupported";
+  if (!sameOrigin(objectId, sender.uri)) return "not-theirs";
+  if (objectId.href === sender.uri) await ctx.data.accounts.markRemoteDeleted(sender.id);
+  else await ctx.data.statuses.deleteRemote(sender, objectId.href);
+  return "handled";
 }

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 // Domains one local account blocks for itself, and the queries that make
 // such a block felt: who on the domain follows the account, which
@@ -14,7 +13,7 @@ export class AccountDomainBlockRepository {
 
   /** Blocking twice keeps the first block. */
   async create(accountId: bigint, domain: string) {
-    await this.db.accountDomainBlock.createMany({ data: [{ id: newId(), accountId, domain }], skipDuplicates: true });
+    await this.db.accountDomainBlock.createMany({ data: [{ accountId, domain }], skipDuplicates: true });
   }
 
   remove(accountId: bigint, domain: string) {

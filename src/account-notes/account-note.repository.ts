@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 export class AccountNoteRepository {
   private readonly db: Db;
@@ -11,7 +10,7 @@ export class AccountNoteRepository {
   save(accountId: bigint, targetId: bigint, comment: string) {
     return this.db.accountNote.upsert({
       where: { accountId_targetId: { accountId, targetId } },
-      create: { id: newId(), accountId, targetId, comment },
+      create: { accountId, targetId, comment },
       update: { comment },
     });
   }

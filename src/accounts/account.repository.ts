@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/direct.ts";
 import { Prisma, type Account } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 import type { RemoteActorData } from "./account.types.ts";
 
 export type { Account };
@@ -56,13 +55,12 @@ export class AccountRepository {
   }
 
   createLocal(
-    data: { id: bigint; username: string; uri: string; url: string; locked: boolean; actorType?: string; urls: Pick<Account, "inboxUrl" | "sharedInboxUrl" | "outboxUrl" | "followersUrl" | "followingUrl" | "featuredUrl"> },
+    data: { username: string; uri: string; url: string; locked: boolean; actorType?: string; urls: Pick<Account, "inboxUrl" | "sharedInboxUrl" | "outboxUrl" | "followersUrl" | "followingUrl" | "featuredUrl"> },
     keys: { algorithm: string; publicJwk: object; privateJwk: object }[],
     options: { user: boolean } = { user: true },
   ) {
     return this.db.account.create({
       data: {
-        id: data.id,
         username: data.username,
         domain: null,
         uri: data.uri,
@@ -71,7 +69,7 @@ export class AccountRepository {
         actorType: data.actorType ?? "Person",
         ...data.urls,
         ...(options.user ? { user: { create: {} } } : {}),
-        keys: { create: keys.map((k) => ({ id: newId(), algorithm: k.algorithm, publicJwk: k.publicJwk, privateJwk: k.privateJwk })) },
+        keys: { create: keys.map((k) => ({ algorithm: k.algorithm, publicJwk: k.publicJwk, privateJwk: k.privateJwk })) },
       },
     });
   }
@@ -106,7 +104,7 @@ export class AccountRepository {
     return this.db.account.upsert({
       where: { uri: data.uri },
       update: fields,
-      create: { ...(fields as Prisma.AccountCreateInput), id: newId(), uri: data.uri, username: data.username },
+      create: { ...(fields as Prisma.AccountCreateInput), uri: data.uri, username: data.username },
     });
   }
 

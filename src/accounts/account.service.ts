@@ -1,6 +1,5 @@
 import { KithError, notFound, unprocessable } from "../errors.ts";
 import { ExpiringMap } from "../expiring-map.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { LocalUrls } from "../urls.ts";
 import type { Account, AccountRepository } from "./account.repository.ts";
@@ -95,7 +94,6 @@ export class AccountService {
     const keys = await generateKeyMaterial();
     return this.accounts.createLocal(
       {
-        id: newId(),
         username,
         uri: this.urls.actor(username),
         url: this.urls.profile(username),
@@ -120,7 +118,6 @@ export class AccountService {
     try {
       return await this.accounts.createLocal(
         {
-          id: newId(),
           username: INSTANCE_ACTOR,
           uri: this.urls.actor(INSTANCE_ACTOR),
           url: this.urls.origin,

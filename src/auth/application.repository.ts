@@ -1,6 +1,5 @@
 import type { Db } from "../db/client.ts";
 import type { OAuthApplication } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 
 export type { OAuthApplication };
 
@@ -12,7 +11,7 @@ export class ApplicationRepository {
   }
 
   create(data: { name: string; website: string | null; clientId: string; clientSecret: string; redirectUris: string[]; scopes: string[] }) {
-    return this.db.oAuthApplication.create({ data: { id: newId(), ...data } });
+    return this.db.oAuthApplication.create({ data: { ...data } });
   }
 
   findById(id: bigint) {

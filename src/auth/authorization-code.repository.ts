@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 export class AuthorizationCodeRepository {
   private readonly db: Db;
@@ -9,7 +8,7 @@ export class AuthorizationCodeRepository {
   }
 
   create(data: { codeHash: string; applicationId: bigint; accountId: bigint; redirectUri: string; scopes: string[]; codeChallenge: string | null; codeChallengeMethod: string | null; expiresAt: Date }) {
-    return this.db.authorizationCode.create({ data: { id: newId(), ...data } });
+    return this.db.authorizationCode.create({ data: { ...data } });
   }
 
   findUnused(codeHash: string) {

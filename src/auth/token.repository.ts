@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 export type NewToken = {
   tokenHash: string;
@@ -18,7 +17,7 @@ export class TokenRepository {
   }
 
   create(data: NewToken) {
-    return this.db.accessToken.create({ data: { id: newId(), ...data } });
+    return this.db.accessToken.create({ data: { ...data } });
   }
 
   findActive(tokenHash: string) {

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 import { statusInclude } from "../statuses/status.repository.ts";
 
 export class BookmarkRepository {
@@ -11,7 +10,7 @@ export class BookmarkRepository {
 
   /** Idempotent: bookmarking twice keeps the first bookmark. */
   async add(accountId: bigint, statusId: bigint) {
-    await this.db.bookmark.createMany({ data: [{ id: newId(), accountId, statusId }], skipDuplicates: true });
+    await this.db.bookmark.createMany({ data: [{ accountId, statusId }], skipDuplicates: true });
   }
 
   async remove(accountId: bigint, statusId: bigint) {

@@ -14,6 +14,7 @@ const usage = `Usage:
   kith migrate                              apply pending database migrations
   kith serve                                run the server (ROLE=web|worker|all)
   kith start                                migrate, then serve
+  kith stats                                queues and what became of the activities the inbox accepted
   kith accounts create <username> [--locked] [--password <password>]
                                             create a local account; prints JSON with an access token
 ${ACCOUNTS_USAGE}
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return serve(config, logger);
     case "serve":
       return serve(config, logger);
+    case "stats":
+      return stats(config);
     case "accounts":
       if (rest[0] === "create") return accounts(rest, config);
       return runAdmin(() => accountsCommand(rest[0], rest.slice(1)), usage, config, logger);
@@ -85,6 +88,18 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: ReturnType<t
   logger.info("shutting down");
   await kith.close();
   return 0;
+}
+
+async function stats(config: ReturnType<typeof loadConfig>): Promise<number> {
+  const { createRedis } = await import("../redis.ts");
+  const { readStats } = await import("../stats/queue-stats.ts");
+  const redis = createRedis(config.redisUrl);
+  try {
+    console.log(JSON.stringify(await readStats(redis, config.redisPrefix)));
+    return 0;
+  } finally {
+    await redis.quit().catch(() => undefined);
+  }
 }
 
 async function accounts(args: string[], config: ReturnType<typeof loadConfig>): Promise<number> {

@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { execute } from "../db/direct.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 
 export class ConversationRepository {
   private readonly db: Db;
@@ -20,8 +19,7 @@ export class ConversationRepository {
     const parent = status.inReplyToId ? await this.db.status.findUnique({ where: { id: status.inReplyToId }, select: { id: true, conversationId: true } }) : null;
     let conversationId = parent?.conversationId ?? null;
     if (conversationId === null) {
-      conversationId = newId();
-      await this.db.conversation.create({ data: { id: conversationId } });
+      conversationId = (await this.db.conversation.create({ data: {} })).id;
     }
     const ids = parent && parent.conversationId === null ? [status.id, parent.id] : [status.id];
     await this.db.status.updateMany({ where: { id: { in: ids }, conversationId: null }, data: { conversationId } });
@@ -36,7 +34,7 @@ export class ConversationRepository {
   async record(accountId: bigint, conversationId: bigint, participantIds: bigint[], statusId: bigint, unread: boolean) {
     await execute(this.db, Prisma.sql`
       INSERT INTO "AccountConversation" (id, "accountId", "conversationId", "participantIds", "lastStatusId", unread, "updatedAt")
-      VALUES (${newId()}, ${accountId}, ${conversationId}, ${participantIds}::bigint[], ${statusId}, ${unread}, now())
+      VALUES (kith_id(), ${accountId}, ${conversationId}, ${participantIds}::bigint[], ${statusId}, ${unread}, now())
       ON CONFLICT ("accountId", "conversationId") DO UPDATE SET
         "participantIds" = ARRAY(SELECT DISTINCT unnest("AccountConversation"."participantIds" || EXCLUDED."participantIds")),
         unread = CASE WHEN EXCLUDED."lastStatusId" > COALESCE("AccountConversation"."lastStatusId", 0) THEN EXCLUDED.unread ELSE "AccountConversation".unread END,

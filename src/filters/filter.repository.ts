@@ -31,14 +31,20 @@ export class FilterRepository {
   }
 
   /** Writes a filter and its keyword changes in one transaction: a refused change leaves nothing half-done. */
-  save(filter: { id: bigint; accountId: bigint; create: boolean } & Partial<FilterFields>, changes: KeywordChange[], newIds: () => bigint) {
-    const { id, accountId, create, ...fields } = filter;
+  save(filter: ({ id: bigint; create: false } | { create: true }) & { accountId: bigint } & Partial<FilterFields>, changes: KeywordChange[]) {
     return this.db.$transaction(async (tx) => {
-      if (create) await tx.filter.create({ data: { id, accountId, title: fields.title!, context: fields.context!, action: fields.action, expiresAt: fields.expiresAt } });
-      else if (Object.keys(fields).length) await tx.filter.update({ where: { id }, data: fields });
+      let id: bigint;
+      if (filter.create) {
+        const { create: _create, accountId, ...fields } = filter;
+        id = (await tx.filter.create({ data: { accountId, title: fields.title!, context: fields.context!, action: fields.action, expiresAt: fields.expiresAt } })).id;
+      } else {
+        const { create: _create, accountId: _owner, id: existing, ...fields } = filter;
+        id = existing;
+        if (Object.keys(fields).length) await tx.filter.update({ where: { id }, data: fields });
+      }
       for (const change of changes) {
         if (change.id === undefined) {
-          await tx.filterKeyword.create({ data: { id: newIds(), filterId: id, keyword: change.keyword, wholeWord: change.wholeWord } });
+          await tx.filterKeyword.create({ data: { filterId: id, keyword: change.keyword, wholeWord: change.wholeWord } });
         } else if (change.destroy) {
           await tx.filterKeyword.deleteMany({ where: { id: change.id, filterId: id } });
         } else {
@@ -73,7 +79,7 @@ export class FilterRepository {
     return this.db.filterKeyword.findFirst({ where: { id, filter: { accountId } } });
   }
 
-  addKeyword(data: { id: bigint; filterId: bigint } & KeywordFields) {
+  addKeyword(data: { filterId: bigint } & KeywordFields) {
     return this.db.filterKeyword.create({ data });
   }
 
@@ -94,9 +100,9 @@ export class FilterRepository {
   }
 
   /** Null if the filter already has this status. */
-  async addStatus(data: { id: bigint; filterId: bigint; statusId: bigint }) {
+  async addStatus(data: { filterId: bigint; statusId: bigint }) {
     const { count } = await this.db.filterStatus.createMany({ data: [data], skipDuplicates: true });
-    return count ? this.db.filterStatus.findUnique({ where: { id: data.id } }) : null;
+    return count ? this.db.filterStatus.findUnique({ where: { filterId_statusId: data } }) : null;
   }
 
   deleteStatus(id: bigint) {

@@ -1,5 +1,4 @@
 import { notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { StatusService } from "../statuses/status.service.ts";
 import { silentBus, type EventBus } from "../streaming/events.ts";
 import { isHidden, matchFilters, type Filterable, type FilterMatch } from "./filter.match.ts";
@@ -36,7 +35,7 @@ export class FilterService {
   }
 
   async create(ownerId: bigint, fields: FilterFields, keywords: KeywordFields[]) {
-    const filter = await this.filters.save({ id: newId(), accountId: ownerId, create: true, ...fields }, keywords.map(checkKeyword), newId);
+    const filter = await this.filters.save({ accountId: ownerId, create: true, ...fields }, keywords.map(checkKeyword));
     await this.changed(ownerId);
     return filter!;
   }
@@ -48,7 +47,7 @@ export class FilterService {
       if (change.id !== undefined && !own.has(change.id)) throw notFound("Keyword");
       if (change.id === undefined || (!change.destroy && change.keyword !== undefined)) checkKeyword({ keyword: change.keyword!, wholeWord: true });
     }
-    const saved = await this.filters.save({ id, accountId: ownerId, create: false, ...fields }, changes, newId);
+    const saved = await this.filters.save({ id, accountId: ownerId, create: false, ...fields }, changes);
     await this.changed(ownerId);
     return saved!;
   }
@@ -72,7 +71,7 @@ export class FilterService {
 
   async addKeyword(ownerId: bigint, filterId: bigint, fields: KeywordFields) {
     await this.get(ownerId, filterId);
-    const keyword = await this.filters.addKeyword({ id: newId(), filterId, ...checkKeyword(fields) });
+    const keyword = await this.filters.addKeyword({ filterId, ...checkKeyword(fields) });
     await this.changed(ownerId);
     return keyword;
   }
@@ -106,7 +105,7 @@ export class FilterService {
   async addStatus(ownerId: bigint, filterId: bigint, statusId: bigint) {
     await this.get(ownerId, filterId);
     await this.statuses.getVisible(statusId, ownerId);
-    const row = await this.filters.addStatus({ id: newId(), filterId, statusId });
+    const row = await this.filters.addStatus({ filterId, statusId });
     if (!row) throw unprocessable("Validation failed: Status has already been taken");
     await this.changed(ownerId);
     return row;

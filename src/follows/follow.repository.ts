@@ -1,9 +1,10 @@
 import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/direct.ts";
+import { reserveId } from "../db/ids.ts";
 import { Prisma, type Follow } from "../generated/prisma/client.ts";
 import type { FollowState } from "../generated/prisma/enums.ts";
 
-type NewFollow = { id: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState };
+type NewFollow = { id?: bigint; followerId: bigint; followingId: bigint; uri: string; state: FollowState };
 
 export class FollowRepository {
   private readonly db: Db;
@@ -14,6 +15,11 @@ export class FollowRepository {
 
   find(followerId: bigint, followingId: bigint) {
     return this.db.follow.findUnique({ where: { followerId_followingId: { followerId, followingId } } });
+  }
+
+  /** The id of a row to be written by this server: its URI names it. */
+  reserveId() {
+    return reserveId(this.db);
   }
 
   findById(id: bigint) {
@@ -52,7 +58,7 @@ export class FollowRepository {
       ),
       f AS (
         INSERT INTO "Follow" (id, "followerId", "followingId", uri, state, "createdAt")
-        SELECT ${data.id}::bigint, ${followerId}::bigint, ${followingId}::bigint, ${data.uri}, ${data.state}::"FollowState", ${now}::timestamp(3)
+        SELECT COALESCE(${data.id ?? null}::bigint, kith_id()), ${followerId}::bigint, ${followingId}::bigint, ${data.uri}, ${data.state}::"FollowState", ${now}::timestamp(3)
         FROM refused WHERE NOT yes
         ON CONFLICT DO NOTHING
         RETURNING *

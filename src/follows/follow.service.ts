@@ -1,7 +1,6 @@
 import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { forbidden, notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { BlockRepository } from "../interactions/block.repository.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
@@ -40,7 +39,7 @@ export class FollowService {
     const target = await this.accounts.get(targetId);
     if (await this.blocks.eitherBlocks(followerId, targetId)) throw forbidden("You cannot follow this account");
     if (target.domain !== null && (await this.domainBlocks?.blocks(followerId, target.domain))) throw forbidden("You cannot follow this account");
-    const id = newId();
+    const id = await this.follows.reserveId();
     const remote = target.domain !== null;
     const state = remote || target.locked ? "pending" : "accepted";
     const { follow, created } = await this.follows.create({ id, followerId, followingId: targetId, uri: this.urls.follow(id), state });
@@ -72,7 +71,7 @@ export class FollowService {
   async receiveFollow(follower: Account, target: Account, followUri: string) {
     if (target.domain !== null || follower.domain === null) return;
     const state = target.locked ? "pending" : "accepted";
-    const written = await this.follows.createUnlessRefused({ id: newId(), followerId: follower.id, followingId: target.id, uri: followUri, state }, follower.domain);
+    const written = await this.follows.createUnlessRefused({ followerId: follower.id, followingId: target.id, uri: followUri, state }, follower.domain);
     if (!written) {
       await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) }, { now: true });
       return;

@@ -1,6 +1,5 @@
 import type { Db } from "../db/client.ts";
 import type { Rule } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 
 export type { Rule };
 
@@ -26,7 +25,7 @@ export class RuleRepository {
 
   async create(data: { text: string; hint: string; position?: number }) {
     const position = data.position ?? ((await this.db.rule.aggregate({ _max: { position: true } }))._max.position ?? -1) + 1;
-    return this.db.rule.create({ data: { id: newId(), text: data.text, hint: data.hint, position } });
+    return this.db.rule.create({ data: { text: data.text, hint: data.hint, position } });
   }
 
   update(id: bigint, data: Partial<Pick<Rule, "text" | "hint" | "position">>) {

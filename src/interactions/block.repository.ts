@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { reserveId } from "../db/ids.ts";
 
 export class BlockRepository {
   private readonly db: Db;
@@ -7,7 +8,7 @@ export class BlockRepository {
     this.db = db;
   }
 
-  async create(data: { id: bigint; accountId: bigint; targetId: bigint; uri: string }) {
+  async create(data: { id?: bigint; accountId: bigint; targetId: bigint; uri: string }) {
     const result = await this.db.block.createMany({ data: [data], skipDuplicates: true });
     const block = await this.db.block.findUnique({ where: { accountId_targetId: { accountId: data.accountId, targetId: data.targetId } } });
     return { block: block!, created: result.count > 0 };
@@ -17,6 +18,11 @@ export class BlockRepository {
     const block = await this.db.block.findUnique({ where: { accountId_targetId: { accountId, targetId } } });
     if (block) await this.db.block.deleteMany({ where: { id: block.id } });
     return block;
+  }
+
+  /** The id of a row to be written by this server: its URI names it. */
+  reserveId() {
+    return reserveId(this.db);
   }
 
   findById(id: bigint) {

@@ -2,7 +2,6 @@ import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { unprocessable } from "../errors.ts";
 import type { FollowService } from "../follows/follow.service.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { LocalUrls } from "../urls.ts";
 import type { BlockRepository } from "./block.repository.ts";
@@ -25,7 +24,7 @@ export class BlockService {
   async block(account: Account, targetId: bigint) {
     if (account.id === targetId) throw unprocessable("You cannot block yourself");
     const target = await this.accounts.get(targetId);
-    const id = newId();
+    const id = await this.blocks.reserveId();
     const { block, created } = await this.blocks.create({ id, accountId: account.id, targetId, uri: this.urls.block(account.username, id) });
     if (!created) return block;
     // Like Mastodon: a remote follower we block is told its follow ended.
@@ -50,7 +49,7 @@ export class BlockService {
 
   async receiveBlock(actor: Account, target: Account, uri: string) {
     if (target.domain !== null) return;
-    await this.blocks.create({ id: newId(), accountId: actor.id, targetId: target.id, uri });
+    await this.blocks.create({ accountId: actor.id, targetId: target.id, uri });
     await this.follows.sever(actor.id, target.id);
   }
 

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { execute } from "../db/direct.ts";
+import { reserveId } from "../db/ids.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 
 export class FavouriteRepository {
@@ -15,13 +16,13 @@ export class FavouriteRepository {
    * when it wrote them. With `unlessBlockedBy`, nothing is written if that
    * account (the status's author) blocks the one that likes.
    */
-  async create(data: { id: bigint; accountId: bigint; statusId: bigint; uri: string }, options: { unlessBlockedBy?: bigint } = {}): Promise<boolean> {
+  async create(data: { id?: bigint; accountId: bigint; statusId: bigint; uri: string }, options: { unlessBlockedBy?: bigint } = {}): Promise<boolean> {
     const now = new Date();
     const blocker = options.unlessBlockedBy ?? null;
     const written = await execute(this.db, Prisma.sql`
       WITH f AS (
         INSERT INTO "Favourite" (id, "accountId", "statusId", uri, "createdAt")
-        SELECT ${data.id}::bigint, ${data.accountId}::bigint, ${data.statusId}::bigint, ${data.uri}, ${now}::timestamp(3)
+        SELECT COALESCE(${data.id ?? null}::bigint, kith_id()), ${data.accountId}::bigint, ${data.statusId}::bigint, ${data.uri}, ${now}::timestamp(3)
         WHERE NOT EXISTS (SELECT 1 FROM "Block" WHERE "accountId" = ${blocker}::bigint AND "targetId" = ${data.accountId}::bigint)
         ON CONFLICT DO NOTHING
         RETURNING "statusId"
@@ -38,6 +39,11 @@ export class FavouriteRepository {
       await tx.status.updateMany({ where: { id: row.statusId, favouritesCount: { gt: 0 } }, data: { favouritesCount: { decrement: 1 } } });
       return row;
     });
+  }
+
+  /** The id of a row to be written by this server: its URI names it. */
+  reserveId() {
+    return reserveId(this.db);
   }
 
   findById(id: bigint) {

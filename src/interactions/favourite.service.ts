@@ -1,6 +1,5 @@
 import type { Account } from "../accounts/account.repository.ts";
 import { forbidden } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
 import type { StatusTarget, StatusView } from "../statuses/status.repository.ts";
@@ -30,7 +29,7 @@ export class FavouriteService {
     const visible = await this.statuses.getVisible(statusId, account.id);
     const status = visible.reblogOf ? await this.statuses.getVisible(visible.reblogOf.id, account.id) : visible;
     if (await this.blocks.eitherBlocks(account.id, status.accountId)) throw forbidden("You cannot favourite this status");
-    const id = newId();
+    const id = await this.favourites.reserveId();
     if (await this.favourites.create({ id, accountId: account.id, statusId: status.id, uri: this.urls.like(account.username, id) })) {
       await this.notifications.notify(status.account, account.id, "favourite", status.id);
       if (status.account.domain !== null) await this.jobs.enqueue("federate", { kind: "like", favouriteId: String(id) });
@@ -50,7 +49,7 @@ export class FavouriteService {
   async receiveLike(actor: Account, status: StatusTarget, likeUri: string) {
     if (!(await this.statuses.canSee(status, actor.id))) return;
     // Nothing is stored if the author blocks the sender; checked as the like is written.
-    if (await this.favourites.create({ id: newId(), accountId: actor.id, statusId: status.id, uri: likeUri }, { unlessBlockedBy: status.accountId })) await this.notifications.notify(status.account, actor.id, "favourite", status.id);
+    if (await this.favourites.create({ accountId: actor.id, statusId: status.id, uri: likeUri }, { unlessBlockedBy: status.accountId })) await this.notifications.notify(status.account, actor.id, "favourite", status.id);
   }
 
   /** Misskey re-synthesizes ids in Undo, so we match by actor and status when the uri misses. */

@@ -14,7 +14,7 @@ export class ListRepository {
     this.db = db;
   }
 
-  create(data: ListFields & { id: bigint; accountId: bigint }) {
+  create(data: ListFields & { accountId: bigint }) {
     return this.db.list.create({ data });
   }
 

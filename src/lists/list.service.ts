@@ -1,7 +1,6 @@
 import type { AccountService } from "../accounts/account.service.ts";
 import { notFound, unprocessable } from "../errors.ts";
 import type { FollowService } from "../follows/follow.service.ts";
-import { newId } from "../ids.ts";
 import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { ListFields, ListRepository } from "./list.repository.ts";
 
@@ -39,7 +38,7 @@ export class ListService {
 
   async create(ownerId: bigint, fields: ListFields) {
     if ((await this.lists.count(ownerId)) >= MAX_LISTS) throw unprocessable(`You cannot have more than ${MAX_LISTS} lists`);
-    return this.lists.create({ id: newId(), accountId: ownerId, ...fields });
+    return this.lists.create({ accountId: ownerId, ...fields });
   }
 
   async update(ownerId: bigint, id: bigint, fields: Partial<ListFields>) {

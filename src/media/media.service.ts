@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Account } from "../accounts/account.repository.ts";
 import { KithError, notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import { MetadataError, stripMetadata } from "./image-metadata.ts";
 import type { ImageProcessor } from "./image-processor.ts";
@@ -73,7 +72,6 @@ export class MediaService {
     const key = newKey(kind.extension);
     await this.store.put(key, clean, kind.mimeType);
     const row = {
-      id: newId(),
       accountId: account.id,
       type: "image",
       storageKey: key,

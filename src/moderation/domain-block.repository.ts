@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { DomainAllow, DomainBlock, Prisma } from "../generated/prisma/client.ts";
 import type { DomainBlockSeverity } from "../generated/prisma/enums.ts";
-import { newId } from "../ids.ts";
 import { idWhere, type IdRange } from "../notifications/notification.repository.ts";
 
 export type { DomainAllow, DomainBlock };
@@ -54,7 +53,7 @@ export class DomainBlockRepository {
   }
 
   createBlock(domain: string, fields: DomainBlockFields) {
-    return this.db.domainBlock.create({ data: { id: newId(), domain, ...fields } });
+    return this.db.domainBlock.create({ data: { domain, ...fields } });
   }
 
   updateBlock(id: bigint, fields: Partial<DomainBlockFields>) {
@@ -78,7 +77,7 @@ export class DomainBlockRepository {
   }
 
   createAllow(domain: string) {
-    return this.db.domainAllow.create({ data: { id: newId(), domain } });
+    return this.db.domainAllow.create({ data: { domain } });
   }
 
   deleteAllow(id: bigint) {

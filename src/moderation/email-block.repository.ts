@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 import { idWhere, type IdRange } from "../notifications/notification.repository.ts";
 
 export class EmailBlockRepository {
@@ -22,7 +21,7 @@ export class EmailBlockRepository {
   }
 
   create(canonicalEmailHash: string) {
-    return this.db.canonicalEmailBlock.create({ data: { id: newId(), canonicalEmailHash } });
+    return this.db.canonicalEmailBlock.create({ data: { canonicalEmailHash } });
   }
 
   delete(id: bigint) {

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { Prisma, Report } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
+import { reserveId } from "../db/ids.ts";
 import { idWhere, type IdRange } from "../notifications/notification.repository.ts";
 
 export type { Report };
@@ -26,7 +26,12 @@ export class ReportRepository {
   }
 
   create(data: NewReport & { id?: bigint }) {
-    return this.db.report.create({ data: { ...data, id: data.id ?? newId() } });
+    return this.db.report.create({ data });
+  }
+
+  /** The id of a row to be written by this server: its URI names it. */
+  reserveId() {
+    return reserveId(this.db);
   }
 
   findById(id: bigint) {

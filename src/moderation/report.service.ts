@@ -1,7 +1,6 @@
 import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import { newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
@@ -73,7 +72,7 @@ export class ReportService {
     const category = ruleIds.length ? "violation" : (input.category ?? "other");
     if (category === "violation" && !ruleIds.length) throw unprocessable("A violation report must name the rules that were broken (rule_ids)");
     const forward = input.forward && target.domain !== null;
-    const id = newId();
+    const id = await this.reports.reserveId();
     const report = await this.reports.create({
       id,
       accountId: reporter.id,

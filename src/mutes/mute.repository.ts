@@ -13,7 +13,7 @@ export class MuteRepository {
   }
 
   /** Muting again updates the options, as on Mastodon. */
-  upsert(data: { id: bigint; accountId: bigint; targetId: bigint; notifications: boolean; expiresAt: Date | null }) {
+  upsert(data: { accountId: bigint; targetId: bigint; notifications: boolean; expiresAt: Date | null }) {
     return this.db.mute.upsert({
       where: { accountId_targetId: { accountId: data.accountId, targetId: data.targetId } },
       create: data,

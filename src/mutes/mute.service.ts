@@ -1,6 +1,5 @@
 import type { AccountService } from "../accounts/account.service.ts";
 import { unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { BlockRepository } from "../interactions/block.repository.ts";
 import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { Mute } from "../generated/prisma/client.ts";
@@ -31,7 +30,6 @@ export class MuteService {
     await this.accounts.get(targetId);
     const seconds = options.durationSeconds ?? 0;
     return this.mutes.upsert({
-      id: newId(),
       accountId,
       targetId,
       notifications: options.notifications ?? true,

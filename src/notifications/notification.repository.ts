@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/direct.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 import { subscriptionsWanting } from "../push/push-subscription.repository.ts";
 
 /** Every Mastodon notification type Kith produces. */
@@ -71,14 +70,13 @@ export class NotificationRepository {
   }
 
   private async insert(data: NewNotification, unless: Prisma.Sql, now: Date): Promise<Created | null> {
-    const id = newId();
-    const rows = await queryRows<{ pushTo: bigint[] }>(this.db, Prisma.sql`
+    const rows = await queryRows<{ id: bigint; pushTo: bigint[] }>(this.db, Prisma.sql`
       INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")
-      SELECT ${id}::bigint, ${data.accountId}::bigint, ${data.fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
+      SELECT kith_id(), ${data.accountId}::bigint, ${data.fromAccountId}::bigint, ${data.type}, ${data.statusId ?? null}::bigint, ${data.reportId ?? null}::bigint, ${now}::timestamp(3)
       ${unless}
       ON CONFLICT DO NOTHING
-      RETURNING ARRAY(${subscriptionsWanting(data.accountId, data.type)}) AS "pushTo"`);
-    return rows[0] ? { id, pushTo: rows[0].pushTo } : null;
+      RETURNING id, ARRAY(${subscriptionsWanting(data.accountId, data.type)}) AS "pushTo"`);
+    return rows[0] ?? null;
   }
 
   deleteWhere(where: { accountId: bigint; fromAccountId: bigint; type: NotificationType }) {

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 import { statusInclude } from "../statuses/status.repository.ts";
 
 export class PinRepository {
@@ -18,7 +17,7 @@ export class PinRepository {
       await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
       if (await tx.statusPin.count({ where: { accountId, statusId } })) return true;
       if ((await tx.statusPin.count({ where: { accountId } })) >= limit) return false;
-      await tx.statusPin.create({ data: { id: newId(), accountId, statusId } });
+      await tx.statusPin.create({ data: { accountId, statusId } });
       return true;
     });
   }

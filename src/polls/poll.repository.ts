@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { Poll, PollVote } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
+import { reserveId } from "../db/ids.ts";
 
 export type { Poll, PollVote };
 
@@ -35,10 +35,11 @@ export class PollRepository {
       const earlier = await tx.pollVote.findMany({ where: { pollId, accountId }, select: { choice: true } });
       const fresh = choices.filter((c) => !earlier.some((e) => e.choice === c));
       if ((earlier.length && !addToEarlier) || !fresh.length) return { poll, created: [], alreadyVoted: true };
-      const rows = fresh.map((choice) => {
-        const id = newId();
-        return { id, pollId, accountId, choice, uri: uriOf(id) };
-      });
+      const rows = [];
+      for (const choice of fresh) {
+        const id = await reserveId(tx);
+        rows.push({ id, pollId, accountId, choice, uri: uriOf(id) });
+      }
       await tx.pollVote.createMany({ data: rows });
       const votes = poll.votes.map((n, i) => n + (fresh.includes(i) ? 1 : 0));
       const updated = await tx.poll.update({ where: { id: pollId }, data: { votes, votersCount: poll.votersCount + (earlier.length ? 0 : 1) } });

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
+import { reserveId } from "../db/ids.ts";
 import { Prisma, type PushSubscription } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 
 export type { PushSubscription };
 
@@ -28,8 +28,8 @@ export class PushSubscriptionRepository {
   }
 
   /** A token has one subscription: a new one replaces it, with a new id, in one statement. */
-  replace(data: NewPushSubscription) {
-    const row = { id: newId(), ...data };
+  async replace(data: NewPushSubscription) {
+    const row = { ...data, id: await reserveId(this.db) };
     return this.db.pushSubscription.upsert({ where: { accessTokenId: data.accessTokenId }, create: row, update: row });
   }
 

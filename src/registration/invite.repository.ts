@@ -1,6 +1,5 @@
 import type { Db } from "../db/client.ts";
 import type { Invite } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
 
 export type { Invite };
 
@@ -17,7 +16,7 @@ export class InviteRepository {
   }
 
   create(data: { code: string; maxUses: number | null; expiresAt: Date | null; autoFollow: boolean; createdById: bigint | null }) {
-    return this.db.invite.create({ data: { id: newId(), ...data } });
+    return this.db.invite.create({ data: { ...data } });
   }
 
   findByCode(code: string) {

@@ -1,7 +1,6 @@
 import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { KithError, notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import { idWhere, newestFirst, type IdRange } from "../notifications/notification.repository.ts";
 import type { NewPoll } from "../polls/poll.rules.ts";
@@ -65,7 +64,7 @@ export class ScheduledStatusService {
       language: input.language ?? null,
       poll: input.poll ?? null,
     };
-    const row = await this.scheduled.create({ id: newId(), accountId: author.id, scheduledAt, params, mediaIds: prepared.mediaIds });
+    const row = await this.scheduled.create({ accountId: author.id, scheduledAt, params, mediaIds: prepared.mediaIds });
     await this.enqueue(row);
     return row;
   }

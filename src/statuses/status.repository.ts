@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { queryRows } from "../db/direct.ts";
 import { unprocessable } from "../errors.ts";
 import { Prisma, type Account, type Status } from "../generated/prisma/client.ts";
-import { newId } from "../ids.ts";
+import { idAt, reserveId } from "../db/ids.ts";
 import type { PollData } from "../polls/poll.rules.ts";
 import type { Attachment, Visibility } from "./status.types.ts";
 
@@ -40,9 +40,13 @@ export type StatusTarget = Pick<Status, "id" | "accountId" | "visibility" | "reb
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** A new status row; what is left out takes the column's default. */
+/**
+ * A new status row; what is left out takes the column's default. A local
+ * status comes with the id its URI names (reserved with `reserveId`); a
+ * remote one is given an id from its `createdAt` (its `published`).
+ */
 export type NewStatusRow = {
-  id: bigint;
+  id?: bigint;
   uri: string;
   url?: string | null;
   accountId: bigint;
@@ -98,6 +102,11 @@ export class StatusRepository {
 
   findById(id: bigint) {
     return this.db.status.findUnique({ where: { id }, include: statusInclude });
+  }
+
+  /** The id of a local status to be written: its URI names it. */
+  reserveId() {
+    return reserveId(this.db);
   }
 
   findByIds(ids: bigint[]) {
@@ -156,7 +165,8 @@ export class StatusRepository {
 
   /**
    * Writes a status with its mentions, tags, media, poll and thread, bumping
-   * the author's and the parent's counters. Returns null if the uri exists.
+   * the author's and the parent's counters. Returns null if the uri exists,
+   * or the account has reblogged the status already.
    */
   async insert(data: NewStatusRow, mentionIds: bigint[], tags: string[], parts: StatusParts = {}): Promise<StatusView | null> {
     const mediaIds = [...new Set(parts.mediaIds ?? [])];
@@ -166,16 +176,31 @@ export class StatusRepository {
       if (row && row.mediaClaimed !== mediaIds.length) throw unprocessable("Validation failed: Media ids must be your own media, not attached to another status");
       return row ?? null;
     };
-    // Without media to claim there is nothing to roll back: one statement is its own transaction.
-    const row = mediaIds.length ? await this.db.$transaction((tx) => write(tx)) : await write(this.db);
-    if (!row) return null;
-    const { accounts } = parts;
-    return accounts && !mediaIds.length && row.reblogOfId === null ? assembled(row, accounts.author, accounts.mentioned, parts.poll) : this.findById(data.id);
+    for (let attempt = 1; ; attempt++) {
+      // Without media to claim there is nothing to roll back: one statement is its own transaction.
+      const row = mediaIds.length ? await this.db.$transaction((tx) => write(tx)) : await write(this.db);
+      if (row) {
+        const { accounts } = parts;
+        return accounts && !mediaIds.length && row.reblogOfId === null ? assembled(row, accounts.author, accounts.mentioned, parts.poll) : this.findById(row.id);
+      }
+      // Nothing written and nothing there: the id drawn for a past time met
+      // an older row's (kith_id's rare case), so a new one is drawn.
+      if (data.id !== undefined || (await this.taken(data))) return null;
+      if (attempt === ID_DRAWS) throw new Error(`status ${data.uri}: no free id for ${data.createdAt?.toISOString()} after ${ID_DRAWS} draws`);
+    }
+  }
+
+  /** Whether a status with this uri, or this account's reblog of the status, exists. */
+  private async taken(data: NewStatusRow): Promise<boolean> {
+    const [row] = await queryRows<{ taken: boolean }>(this.db, Prisma.sql`
+      SELECT EXISTS (SELECT 1 FROM "Status" WHERE uri = ${data.uri}
+        OR ("accountId" = ${data.accountId}::bigint AND "reblogOfId" = ${data.reblogOfId ?? null}::bigint)) AS taken`);
+    return row!.taken;
   }
 
   async update(id: bigint, data: Prisma.StatusUncheckedUpdateInput, mentionIds: bigint[], tags: string[], changes: StatusChanges = {}) {
     return this.db.$transaction(async (tx) => {
-      if (changes.previous) await tx.statusEdit.create({ data: { id: newId(), statusId: id, ...changes.previous } });
+      if (changes.previous) await tx.statusEdit.create({ data: { statusId: id, ...changes.previous } });
       const status = await tx.status.update({ where: { id }, data });
       await tx.mention.deleteMany({ where: { statusId: id } });
       await tx.statusTag.deleteMany({ where: { statusId: id } });
@@ -191,7 +216,7 @@ export class StatusRepository {
       if (changes.poll === null) await tx.poll.deleteMany({ where: { statusId: id } });
       if (changes.poll) {
         const { set, resetVotes } = changes.poll;
-        const poll = await tx.poll.upsert({ where: { statusId: id }, create: { id: newId(), statusId: id, ...set }, update: set });
+        const poll = await tx.poll.upsert({ where: { statusId: id }, create: { statusId: id, ...set }, update: set });
         if (resetVotes) await tx.pollVote.deleteMany({ where: { pollId: poll.id } });
       }
       return tx.status.findUnique({ where: { id }, include: statusInclude });
@@ -227,7 +252,7 @@ export class StatusRepository {
       await tx.mention.createMany({ data: mentionIds.map((accountId) => ({ statusId, accountId })), skipDuplicates: true });
     }
     for (const name of tags) {
-      const tag = await tx.tag.upsert({ where: { name }, update: {}, create: { id: newId(), name } });
+      const tag = await tx.tag.upsert({ where: { name }, update: {}, create: { name } });
       await tx.statusTag.createMany({ data: [{ statusId, tagId: tag.id }], skipDuplicates: true });
     }
   }
@@ -273,6 +298,9 @@ export class StatusRepository {
 
 const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Ids drawn for one status before giving up: a second draw meets an older row once in 2^16 at worst. */
+const ID_DRAWS = 8;
+
 type InsertedRow = Status & { mediaClaimed: number; authorStatusesCount: number | null; pollId: bigint | null; tagIds: bigint[]; tagNames: string[] };
 
 /**
@@ -304,24 +332,25 @@ function insertStatement(db: Db | Tx, data: NewStatusRow, mentionIds: bigint[], 
   const now = new Date();
   const reblogOfId = data.reblogOfId ?? null;
   // A reblog belongs to no thread; an original opens one unless it joins its parent's.
-  const newConversation = reblogOfId === null && (parts.conversationId ?? null) === null ? newId() : null;
-  const conversationId = reblogOfId === null ? (newConversation ?? parts.conversationId ?? null) : null;
+  const opensThread = reblogOfId === null && (parts.conversationId ?? null) === null;
+  const conversationId = reblogOfId === null ? (parts.conversationId ?? null) : null;
   const poll = parts.poll ?? null;
   return queryRows<InsertedRow>(db, Prisma.sql`
-    WITH s AS (
+    WITH thread_id AS MATERIALIZED (SELECT kith_id() AS id WHERE ${opensThread}),
+    s AS (
       INSERT INTO "Status" (id, uri, url, "accountId", local, content, text, "spoilerText", sensitive, visibility, language,
         "inReplyToId", "inReplyToUri", "inReplyToAccountId", "reblogOfId", attachments, "conversationId", "createdAt", "editedAt", "updatedAt")
-      VALUES (${data.id}::bigint, ${data.uri}, ${data.url ?? null}, ${data.accountId}::bigint, ${data.local ?? false}, ${data.content ?? ""},
+      VALUES (COALESCE(${data.id ?? null}::bigint, ${idAt(data.createdAt ?? now)}), ${data.uri}, ${data.url ?? null}, ${data.accountId}::bigint, ${data.local ?? false}, ${data.content ?? ""},
         ${data.text ?? null}, ${data.spoilerText ?? ""}, ${data.sensitive ?? false}, ${data.visibility ?? "public"}::"Visibility", ${data.language ?? null},
         ${data.inReplyToId ?? null}::bigint, ${data.inReplyToUri ?? null}, ${data.inReplyToAccountId ?? null}::bigint, ${reblogOfId}::bigint,
-        ${JSON.stringify(data.attachments ?? [])}::jsonb, ${conversationId}::bigint, ${data.createdAt ?? now}::timestamp(3), ${data.editedAt ?? null}::timestamp(3), ${now}::timestamp(3))
+        ${JSON.stringify(data.attachments ?? [])}::jsonb, COALESCE(${conversationId}::bigint, (SELECT id FROM thread_id)), ${data.createdAt ?? now}::timestamp(3), ${data.editedAt ?? null}::timestamp(3), ${now}::timestamp(3))
       ON CONFLICT DO NOTHING
       RETURNING *
     ),
-    thread AS (INSERT INTO "Conversation" (id) SELECT ${newConversation}::bigint FROM s WHERE ${newConversation}::bigint IS NOT NULL),
+    thread AS (INSERT INTO "Conversation" (id) SELECT thread_id.id FROM s, thread_id),
     mentioned AS (INSERT INTO "Mention" ("statusId", "accountId") SELECT s.id, m FROM s, unnest(${mentionIds}::bigint[]) AS m ON CONFLICT DO NOTHING),
     tagged AS (
-      INSERT INTO "Tag" (id, name) SELECT t.id, t.name FROM unnest(${tags.map(() => newId())}::bigint[], ${tags}::text[]) AS t(id, name) WHERE EXISTS (SELECT 1 FROM s)
+      INSERT INTO "Tag" (name) SELECT t.name FROM unnest(${tags}::text[]) AS t(name) WHERE EXISTS (SELECT 1 FROM s)
       -- DO UPDATE, not DO NOTHING: it returns the id of a tag that exists, even one another transaction just made.
       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
       RETURNING id, name
@@ -329,7 +358,7 @@ function insertStatement(db: Db | Tx, data: NewStatusRow, mentionIds: bigint[], 
     tag_links AS (INSERT INTO "StatusTag" ("statusId", "tagId") SELECT s.id, tagged.id FROM s, tagged ORDER BY tagged.id ON CONFLICT DO NOTHING),
     polled AS (
       INSERT INTO "Poll" (id, "statusId", options, votes, "votersCount", multiple, "hideTotals", "expiresAt", uri)
-      SELECT ${poll ? newId() : null}::bigint, s.id, ${poll?.options ?? []}::text[], ${poll?.votes ?? []}::int[], ${poll?.votersCount ?? 0}::int,
+      SELECT kith_id(), s.id, ${poll?.options ?? []}::text[], ${poll?.votes ?? []}::int[], ${poll?.votersCount ?? 0}::int,
         ${poll?.multiple ?? false}, ${poll?.hideTotals ?? false}, ${poll?.expiresAt ?? null}::timestamp(3), ${poll?.uri ?? null}
       FROM s WHERE ${poll !== null}
       RETURNING id

@@ -1,7 +1,6 @@
 import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { forbidden, KithError, notFound, unprocessable } from "../errors.ts";
-import { newId } from "../ids.ts";
 import type { BlockRepository } from "../interactions/block.repository.ts";
 import type { JobQueue, StatusSnapshot } from "../jobs/jobs.ts";
 import type { MediaService } from "../media/media.service.ts";
@@ -134,7 +133,7 @@ export class StatusService {
   private async createNow(author: Account, input: NewStatus): Promise<StatusView> {
     const { text, parent, mediaIds, poll } = await this.prepare(author, input);
     const { content, mentions, tags } = await this.compose(text);
-    const id = newId();
+    const id = await this.statuses.reserveId();
     const visibility = input.visibility ?? "public";
     const mentionIds = mentions.map((m) => m.accountId);
     // Replying addresses the parent's author even if the text does not name them.
@@ -260,7 +259,6 @@ export class StatusService {
     const mentioned = data.mentionUris.length ? await this.accountsByUris(data.mentionUris) : [];
     const status = await this.statuses.insert(
       {
-        id: newId(data.published > new Date() ? new Date() : data.published),
         uri: data.uri,
         url: data.url,
         accountId: author.id,
@@ -354,7 +352,7 @@ export class StatusService {
     if (await this.blocks.eitherBlocks(account.id, target.accountId)) throw forbidden("You cannot reblog this status");
     const existing = await this.statuses.findReblog(account.id, target.id);
     if (existing) return existing;
-    const id = newId();
+    const id = await this.statuses.reserveId();
     const reblog = await this.statuses.insert(
       {
         id,
@@ -393,7 +391,7 @@ export class StatusService {
     const existing = await this.statuses.findByUri(announceUri);
     if (existing) return;
     const reblog = await this.statuses.insert(
-      { id: newId(published > new Date() ? new Date() : published), uri: announceUri, accountId: actor.id, visibility: "public", reblogOfId: target.id, createdAt: published },
+      { uri: announceUri, accountId: actor.id, visibility: "public", reblogOfId: target.id, createdAt: published },
       [],
       [],
     );

@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 // Muted threads (Mastodon's conversation mutes): a thread is the
 // conversation its statuses share; muting it silences its notifications.
@@ -14,8 +13,7 @@ export class ThreadMuteRepository {
   /** The status's thread, made now for statuses stored before threads were tracked. */
   async threadOf(status: { id: bigint; conversationId: bigint | null }): Promise<bigint> {
     if (status.conversationId !== null) return status.conversationId;
-    const conversationId = newId();
-    await this.db.conversation.create({ data: { id: conversationId } });
+    const conversationId = (await this.db.conversation.create({ data: {} })).id;
     await this.db.status.updateMany({ where: { id: status.id, conversationId: null }, data: { conversationId } });
     const row = await this.db.status.findUnique({ where: { id: status.id }, select: { conversationId: true } });
     return row?.conversationId ?? conversationId;

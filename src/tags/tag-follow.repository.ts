@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.ts";
-import { newId } from "../ids.ts";
 
 // Followed hashtags: which local accounts follow which tags.
 
@@ -16,12 +15,12 @@ export class TagFollowRepository {
 
   /** Following a tag nobody has used yet creates it, as on Mastodon. */
   ensureTag(name: string) {
-    return this.db.tag.upsert({ where: { name }, update: {}, create: { id: newId(), name } });
+    return this.db.tag.upsert({ where: { name }, update: {}, create: { name } });
   }
 
   /** Following twice keeps the first follow. */
   async follow(accountId: bigint, tagId: bigint) {
-    await this.db.tagFollow.createMany({ data: [{ id: newId(), accountId, tagId }], skipDuplicates: true });
+    await this.db.tagFollow.createMany({ data: [{ accountId, tagId }], skipDuplicates: true });
   }
 
   unfollow(accountId: bigint, tagId: bigint) {
