@@ -11,7 +11,7 @@ import { screenInboxPost } from "../federation/inbox/origin-guard.ts";
 import { toInstant } from "../src/temporal.ts";
 import { fixturesDir } from "./helpers/fixtures.ts";
 
-// The Misskey 2024.10.1 captures in /work/shared/fixtures, checked offline:
+// The Misskey 2024.10.1 captures in tests/fixtures, checked offline:
 // every signed request verifies with Fedify against the keys in the captured
 // actor documents, tampering breaks it, and every inbox body parses and maps
 // to what the domain expects. Nothing here touches the network.

@@ -4,7 +4,7 @@ import { MASTODON_CONTEXT, PUBLIC, RemoteServer, type Json, type RemoteActor } f
 import { waitFor } from "./helpers/wait.ts";
 
 // Media, polls and votes in the shapes Mastodon and Misskey send them
-// (see /work/shared/fixtures), between a real Kith and a fake remote server.
+// (see tests/fixtures), between a real Kith and a fake remote server.
 
 let K: KithInstance;
 let R: RemoteServer;

@@ -10,7 +10,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 // activities it posts the way Mastodon does: draft-cavage, rsa-sha256,
 // headers="(request-target) host date digest content-type", Digest SHA-256.
 //
-// Builders below produce Mastodon-shaped JSON (see /work/shared/fixtures);
+// Builders below produce Mastodon-shaped JSON (see tests/fixtures);
 // `deliver` posts them to a Kith inbox, with knobs to tamper with the request.
 
 export { AS, MASTODON_CONTEXT, newRsaKey, PUBLIC, signPost } from "./mastodon-wire.ts";
