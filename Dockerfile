@@ -3,10 +3,7 @@
 # JavaScript in dist/ (scripts/build.sh), which bin/kith runs: Node could run
 # the TypeScript sources directly, but with more memory per process.
 #
-# `npm install` rather than `npm ci`: package-lock.json lacks the darwin/win32/
-# linux-arm entries of @msgpackr-extract/* (optional native prebuilds of
-# bullmq's msgpackr), so `npm ci` refuses it as out of sync. `npm install`
-# still installs the locked versions. Switch to `npm ci` once the lock is complete.
+# `npm ci`: exactly the versions in package-lock.json, or the build fails.
 
 FROM node:24-bookworm-slim AS base
 WORKDIR /app
@@ -24,7 +21,7 @@ FROM base AS deps
 # because install scripts are off.
 COPY package.json package-lock.json ./
 COPY patches/ patches/
-RUN npm install --omit=dev --omit=optional --ignore-scripts \
+RUN npm ci --omit=dev --omit=optional --ignore-scripts \
  && npx --no-install patch-package --error-on-fail
 
 # Full install, for its postinstall: scripts/node24.sh finds this image's
@@ -37,7 +34,7 @@ COPY package.json package-lock.json ./
 COPY patches/ patches/
 COPY scripts/ scripts/
 COPY prisma/ prisma/
-RUN npm install \
+RUN npm ci \
  && test -f src/generated/prisma/client.ts \
  && test ! -e .node24
 COPY tsconfig.json tsconfig.build.json ./

@@ -1,17 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Core } from "../src/core.ts";
 import { parseId } from "../src/ids.ts";
-import { escapeHtml } from "../src/statuses/content.ts";
+import { profilePage, statusPage } from "./web/public-pages.ts";
+import { sendHtml } from "./web/views.ts";
 
 // The pages a browser gets for an actor or a post URL (ActivityPub clients
-// get JSON for the same URLs). Status HTML was sanitised before storage.
-
-/** A plain HTML page: escaped title, the body as given (already safe HTML), no scripts. */
-export const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main>${body}</main></body></html>`;
-
-/** Answers with a page (200 unless told otherwise). */
-export const sendPage = (reply: FastifyReply, title: string, body: string, status = 200) => reply.status(status).type("text/html; charset=utf-8").send(page(title, body));
+// get JSON for the same URLs, from the federation door).
 
 export function htmlPages(core: Core) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -19,17 +13,15 @@ export function htmlPages(core: Core) {
     if (request.method === "GET" && !path.startsWith("/api/")) {
       const m = /^\/(?:users\/|@)([A-Za-z0-9_]+)(?:\/(?:statuses\/)?(\d+))?\/?$/.exec(path);
       const account = m ? await core.accounts.getLocalByUsername(m[1]!) : null;
-      if (account && !m![2]) {
-        const title = `${account.displayName || account.username} (@${account.username}@${core.config.domain})`;
-        return reply.type("text/html; charset=utf-8").send(page(title, `<h1>${escapeHtml(title)}</h1><div>${account.note}</div>`));
-      }
+      if (account && !m![2]) return profilePage(core, request, reply, account);
       const id = m?.[2] ? parseId(m[2]) : null;
       const status = account && id !== null ? await core.statuses.findById(id) : null;
-      if (status && status.accountId === account!.id && (status.visibility === "public" || status.visibility === "unlisted")) {
-        const title = `${account!.displayName || account!.username}: post`;
-        const warning = status.spoilerText ? `<p><strong>${escapeHtml(status.spoilerText)}</strong></p>` : "";
-        return reply.type("text/html; charset=utf-8").send(page(title, `<article>${warning}${status.content}<footer><time datetime="${status.createdAt.toISOString()}">${status.createdAt.toUTCString()}</time></footer></article>`));
+      if (status && status.accountId === account!.id && !status.reblogOfId && (status.visibility === "public" || status.visibility === "unlisted")) {
+        return statusPage(core, reply, account!, status);
       }
+    }
+    if (request.method === "GET" && /text\/html/.test(request.headers.accept ?? "")) {
+      return sendHtml(core, reply, "Not found", `<h1>Not found</h1><p>There is nothing at this address. <a href="/">Back to the front page</a>.</p>`, 404);
     }
     return reply.status(404).send({ error: "Record not found" });
   };

@@ -10,6 +10,8 @@ export const paths = {
   following: "/users/{identifier}/following",
   featured: "/users/{identifier}/collections/featured",
   status: "/users/{identifier}/statuses/{id}",
+  missingAvatar: "/avatars/original/missing.png",
+  missingHeader: "/headers/original/missing.png",
 } as const;
 
 export class LocalUrls {
@@ -51,7 +53,11 @@ export class LocalUrls {
   }
   /** Mastodon's picture for accounts without an avatar. */
   missingAvatar() {
-    return `${this.origin}/avatars/original/missing.png`;
+    return `${this.origin}${paths.missingAvatar}`;
+  }
+  /** Mastodon's picture for accounts without a header. */
+  missingHeader() {
+    return `${this.origin}${paths.missingHeader}`;
   }
   isLocal(uri: string): boolean {
     try {

@@ -130,23 +130,7 @@ export function statusRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/statuses/:id/context", async (request) => {
     const viewer = await optionalUser(core, request, "read:statuses");
     const status = await core.statuses.getVisible(pathId(request), viewer?.id ?? null);
-    const ancestors = [];
-    for (let parentId = status.inReplyToId, depth = 0; parentId !== null && depth < 40; depth++) {
-      const parent = await core.statuses.findById(parentId);
-      if (!parent || !(await core.statuses.canSee(parent, viewer?.id ?? null))) break;
-      ancestors.unshift(parent);
-      parentId = parent.inReplyToId;
-    }
-    const descendants = [];
-    const queue = [status.id];
-    while (queue.length && descendants.length < 60) {
-      for (const child of await core.statuses.context(queue.shift()!)) {
-        if (await core.statuses.canSee(child, viewer?.id ?? null)) {
-          descendants.push(child);
-          queue.push(child.id);
-        }
-      }
-    }
+    const { ancestors, descendants } = await core.statuses.thread(status, viewer?.id ?? null);
     return {
       ancestors: await serializeStatuses(core, ancestors, viewer?.id ?? null),
       descendants: await serializeStatuses(core, descendants, viewer?.id ?? null),

@@ -1,20 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../../src/core.ts";
-import type { Settings } from "../../src/instance/settings.ts";
 import { escapeHtml } from "../../src/statuses/content.ts";
-import { sendPage as html } from "../html.ts";
+import { REGISTRATION } from "../web/registration-text.ts";
+import { sendHtml } from "../web/views.ts";
 import { loadInstance } from "../serializers/instance.ts";
 import { plainTextToHtml } from "./text.ts";
 
 // /about and /rules: what a visitor reads before joining. Plain, escaped
 // HTML made from the operator's plain-text settings.
-
-const REGISTRATION: Record<Settings["registrationMode"], string> = {
-  open: "Anyone can sign up.",
-  approval: "Anyone can ask to join; a moderator approves each sign-up.",
-  invite: "Sign-up is by invitation only.",
-  closed: "Sign-up is closed.",
-};
 
 const rulesList = (rules: { text: string; hint: string }[]) =>
   `<ol>${rules.map((r) => `<li>${escapeHtml(r.text)}${r.hint ? `<br><small>${escapeHtml(r.hint)}</small>` : ""}</li>`).join("")}</ol>`;
@@ -38,12 +31,12 @@ export function aboutPages(app: FastifyInstance, core: Core) {
       contactLines ? `<section><h2>Contact</h2><ul>${contactLines}</ul></section>` : "",
       links ? `<footer>${links}</footer>` : "",
     ].join("");
-    return html(reply, `About ${s.title}`, body);
+    return sendHtml(core, reply, `About ${s.title}`, body);
   });
 
   app.get("/rules", async (_request, reply) => {
     const [s, rules] = await Promise.all([core.settings.all(), core.rules.list()]);
     const body = rules.length ? rulesList(rules) : `<p>${escapeHtml(s.title)} has no rules listed.</p>`;
-    return html(reply, `Rules · ${s.title}`, `<h1>Rules of ${escapeHtml(s.title)}</h1>${body}`);
+    return sendHtml(core, reply, `Rules · ${s.title}`, `<h1>Rules of ${escapeHtml(s.title)}</h1>${body}`);
   });
 }

@@ -11,7 +11,7 @@ export const NOBODY = Object.freeze({ automatic: [], manual: [], current_user: "
 
 export function serializeAccount(core: Core, a: Account) {
   const avatar = a.avatarUrl ?? core.urls.missingAvatar();
-  const header = a.headerUrl ?? `${core.urls.origin}/headers/original/missing.png`;
+  const header = a.headerUrl ?? core.urls.missingHeader();
   const fields = ((a.fields as ProfileField[] | null) ?? []).map((f) => ({ name: f.name, value: f.value, verified_at: f.verifiedAt ?? null }));
   return {
     id: String(a.id),

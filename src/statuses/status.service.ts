@@ -407,8 +407,30 @@ export class StatusService {
     await this.events.publish({ type: "status.deleted", status: reblog });
   }
 
-  context(id: bigint) {
-    return this.statuses.ancestorsAndDescendants(id);
+  /**
+   * The thread around a status as the viewer may see it: its ancestors, the
+   * oldest first (up to 40, stopping at one the viewer cannot see), and its
+   * descendants depth-first by level (up to 60), as Mastodon's context gives them.
+   */
+  async thread(status: StatusView, viewerId: bigint | null): Promise<{ ancestors: StatusView[]; descendants: StatusView[] }> {
+    const ancestors: StatusView[] = [];
+    for (let parentId = status.inReplyToId, depth = 0; parentId !== null && depth < 40; depth++) {
+      const parent = await this.statuses.findById(parentId);
+      if (!parent || !(await this.canSee(parent, viewerId))) break;
+      ancestors.unshift(parent);
+      parentId = parent.inReplyToId;
+    }
+    const descendants: StatusView[] = [];
+    const queue = [status.id];
+    while (queue.length && descendants.length < 60) {
+      for (const child of await this.statuses.ancestorsAndDescendants(queue.shift()!)) {
+        if (await this.canSee(child, viewerId)) {
+          descendants.push(child);
+          queue.push(child.id);
+        }
+      }
+    }
+    return { ancestors, descendants };
   }
 
   /** Accounts that favourited a visible status, newest first; `cursor` is what Link pagination counts by. */
