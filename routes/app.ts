@@ -4,29 +4,14 @@ import type { Core } from "../src/core.ts";
 import { KithError } from "../src/errors.ts";
 import { ZodError } from "zod";
 import websocket from "@fastify/websocket";
+import { registerCors } from "./cors.ts";
+import { registerBodyParsers } from "./body-parsers.ts";
+import { parseNestedForm } from "./nested-params.ts";
 import { refuseNulCharacters } from "./nul-guard.ts";
 import { registerRateLimits, type RateCounter } from "./rate-limit.ts";
 
-// The HTTP server. Every body is kept raw (signatures are computed over the
-// bytes) and decoded here for the client API: JSON, or form fields the way
-// Mastodon apps send them (`id[]=1&id[]=2`).
-
-const JSON_TYPES = /^application\/(json|activity\+json|ld\+json|jrd\+json)/i;
-
-export function parseForm(body: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [rawKey, value] of new URLSearchParams(body)) {
-    if (rawKey.endsWith("[]")) {
-      const key = rawKey.slice(0, -2);
-      // `a=1&a[]=2` makes a list of both rather than failing on a string.
-      const prior = out[key];
-      out[key] = [...(Array.isArray(prior) ? prior : prior === undefined ? [] : [prior]), value];
-    } else {
-      out[rawKey] = value;
-    }
-  }
-  return out;
-}
+// The HTTP server. Bodies and query strings are decoded the way Mastodon
+// apps send them (routes/body-parsers.ts, routes/nested-params.ts).
 
 export function buildApp(core: Core, logger: Logger, rateCounter?: RateCounter): FastifyInstance {
   const app = Fastify({
@@ -34,7 +19,7 @@ export function buildApp(core: Core, logger: Logger, rateCounter?: RateCounter):
     bodyLimit: core.config.maxBodyBytes,
     // X-Forwarded-For is believed only from these peers; request.ip is otherwise the socket's address.
     trustProxy: core.config.trustedProxies.length ? [...core.config.trustedProxies] : false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500, querystringParser: parseNestedForm },
   });
 
   // Before any route, so upgrades reach only WebSocket routes (the streaming API).
@@ -46,25 +31,12 @@ export function buildApp(core: Core, logger: Logger, rateCounter?: RateCounter):
       socket.terminate();
     },
   });
+  // Before the rate limits: preflights are answered without being counted, and a 429 carries CORS headers so apps can read it.
+  registerCors(app as unknown as FastifyInstance);
   if (rateCounter) registerRateLimits(app as unknown as FastifyInstance, core, rateCounter);
   refuseNulCharacters(app as unknown as FastifyInstance);
 
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {
-    const raw = body as Buffer;
-    request.rawBody = raw;
-    const type = request.headers["content-type"] ?? "";
-    if (raw.length === 0) return done(null, {});
-    if (JSON_TYPES.test(type)) {
-      try {
-        return done(null, JSON.parse(raw.toString("utf8")));
-      } catch {
-        return done(new KithError(400, "The request body is not valid JSON"), undefined);
-      }
-    }
-    if (/^application\/x-www-form-urlencoded/i.test(type)) return done(null, parseForm(raw.toString("utf8")));
-    return done(null, raw);
-  });
+  registerBodyParsers(app as unknown as FastifyInstance, core.config.maxBodyBytes);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof KithError) {

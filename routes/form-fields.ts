@@ -1,49 +1,52 @@
-import multipart from "@fastify/multipart";
-import type { FastifyInstance } from "fastify";
-import { unprocessable } from "../src/errors.ts";
-import { parseNestedForm } from "./nested-params.ts";
+import { KithError, unprocessable } from "../src/errors.ts";
+import { unfoldParams } from "./nested-params.ts";
+
+// multipart/form-data bodies, which Rails takes on every endpoint: curl -F,
+// masto.js' sign-ups and profile updates, browser forms. The text fields
+// become the parameters, nested as Rails nests them, in the order sent (so
+// `fields_attributes[][name]` pairs stay with their values). A file is taken
+// only where the route names it (`config: { formFiles }`, see `takesFiles`),
+// as a Buffer; anywhere else it is a 422 that names the field. Media uploads
+// stream their files through @fastify/multipart instead (routes/api/media.ts).
 
 /** File parts a route takes (by field name) and the largest one it accepts. */
 export type FormFiles = { names: readonly string[]; maxBytes: number };
 
-/**
- * Declares routes (in `declare`) whose body may also come as multipart/form-data
- * text fields, as on Mastodon, where Rails takes every form encoding:
- * masto.js sends sign-ups and profile updates that way. The fields become the
- * body, as JSON and urlencoded bodies do, nested fields (`a[0][b]`) unfolded.
- * Files are refused with a 422 that names them, before the handler runs, unless
- * `files` names them: those become Buffers in the body (a larger one is a 413).
- */
-export function withFormFields(app: FastifyInstance, declare: (scope: FastifyInstance) => void, files?: FormFiles) {
-  const allowed = new Set(files?.names ?? []);
-  app.register(async (scope) => {
-    await scope.register(multipart, {
-      attachFieldsToBody: "keyValues",
-      limits: { files: Math.max(allowed.size, 1), fileSize: files?.maxBytes ?? 1, fields: 50, fieldSize: 10_000, parts: 50 },
-      onFile: async (part) => {
-        if (allowed.has(part.fieldname)) {
-          await part.toBuffer();
-          return;
-        }
-        part.file.resume();
-        throw unprocessable(`Validation failed: ${part.fieldname}: files cannot be uploaded here`);
-      },
-    });
-    // Runs after the multipart hook above has made the body.
-    scope.addHook("preValidation", async (request) => {
-      if (request.isMultipart()) request.body = unfold(request.body as Record<string, unknown> | undefined);
-    });
-    declare(scope);
-  });
+declare module "fastify" {
+  interface FastifyContextConfig {
+    formFiles?: FormFiles;
+  }
 }
 
-/** Text fields with brackets nested as Rails reads them; file Buffers kept as they are. */
-function unfold(body: Record<string, unknown> | undefined): Record<string, unknown> {
-  const text = new URLSearchParams();
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body ?? {})) {
-    if (typeof value === "string") text.append(key, value);
-    else rest[key] = value;
+/**
+ * Route options for a route that takes files in a multipart body: the files it
+ * names, and a body limit that fits them beside the text fields.
+ */
+export function takesFiles(files: FormFiles, textBytes: number) {
+  return { bodyLimit: textBytes + files.names.length * files.maxBytes, config: { formFiles: files } };
+}
+
+/** The parameters of a multipart/form-data body (already read, within the body limit). */
+export async function parseMultipart(raw: Buffer, contentType: string, files?: FormFiles): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    // A view of the bytes already read (Buffers from a request are never shared memory).
+    const bytes = new Uint8Array(raw.buffer as ArrayBuffer, raw.byteOffset, raw.byteLength);
+    form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw new KithError(400, "The request body is not valid multipart/form-data");
   }
-  return { ...parseNestedForm(text.toString()), ...rest };
+  const pairs: [string, unknown][] = [];
+  for (const [name, value] of form) {
+    if (typeof value === "string") {
+      pairs.push([name, value]);
+      continue;
+    }
+    // A file input left empty (Rack drops it too).
+    if (!value.name && value.size === 0) continue;
+    if (!files?.names.includes(name)) throw unprocessable(`Validation failed: ${name}: files cannot be uploaded here`);
+    if (value.size > files.maxBytes) throw new KithError(413, "The request body is too large");
+    pairs.push([name, Buffer.from(await value.arrayBuffer())]);
+  }
+  return unfoldParams(pairs);
 }

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { notFound } from "../src/errors.ts";
+import { badRequest, notFound } from "../src/errors.ts";
 import { parseId } from "../src/ids.ts";
 import type { IdRange } from "../src/notifications/notification.repository.ts";
 import { isHashtagName } from "../src/search/hashtag.ts";
+import { asArray } from "./nested-params.ts";
 
 /** A path id, or 404 as Mastodon answers for ids that cannot exist. */
 export function pathId(request: FastifyRequest, name = "id"): bigint {
@@ -26,13 +27,43 @@ export const idString = (message = "must be a numeric id") =>
     .refine((v) => parseId(v) !== null, message)
     .transform((v) => BigInt(v));
 
-const optionalId = idString().optional();
+/** A paging id; empty is absent, as Rails' `present?` reads it (apps send `max_id=`). */
+const optionalId = z.preprocess((v) => (v === "" ? undefined : v), idString().optional());
+
+/** Ruby's String#to_i, as Mastodon reads numbers: the integer the text starts with, 0 when there is none. */
+export function rubyInteger(value: unknown): number {
+  if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : 0;
+  if (typeof value !== "string") return 0;
+  const m = /^\s*([+-]?\d+(?:_\d+)*)/.exec(value);
+  return m ? Number(m[1]!.replace(/_/g, "")) : 0;
+}
+
+/**
+ * Mastodon's `limit`: read like to_i, its absolute value, at most `max`
+ * (twice the default unless said), so no limit is ever refused. A limit that
+ * reads as 0 (0, empty, not a number) gives the default page, where Mastodon
+ * would answer an empty one.
+ */
+export const limitParam = (defaultLimit: number, max = defaultLimit * 2) =>
+  z.unknown().optional().transform((v) => {
+    const n = Math.abs(rubyInteger(v));
+    return n === 0 ? defaultLimit : Math.min(n, max);
+  });
+
+/** `offset`, read like to_i; below 0 is 0. */
+export const offsetParam = z.unknown().optional().transform((v) => Math.max(0, rubyInteger(v)));
+
+/** Mastodon's search and home timeline refuse a negative limit or offset (its require_valid_pagination_options!). */
+export function refuseNegativePagination(request: FastifyRequest) {
+  const q = (request.query ?? {}) as Record<string, unknown>;
+  if (rubyInteger(q.limit) < 0 || rubyInteger(q.offset) < 0) throw badRequest("Pagination values for `offset` and `limit` must be positive");
+}
 
 const pageQuery = z.object({
   max_id: optionalId,
   since_id: optionalId,
   min_id: optionalId,
-  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 40)),
+  limit: limitParam(20),
 });
 
 export function pageOf(request: FastifyRequest): IdRange {
@@ -42,8 +73,8 @@ export function pageOf(request: FastifyRequest): IdRange {
 
 /** pageOf with an endpoint's own page size: Mastodon allows twice the default at most. */
 export function pageSized(request: FastifyRequest, defaultLimit: number): IdRange {
-  const { limit } = z.object({ limit: z.coerce.number().int().min(1).optional() }).parse(request.query ?? {});
-  return { ...pageOf(request), limit: Math.min(limit ?? defaultLimit, defaultLimit * 2) };
+  const { limit } = z.object({ limit: limitParam(defaultLimit) }).parse(request.query ?? {});
+  return { ...pageOf(request), limit };
 }
 
 /** Mastodon's Link header: next pages back in time, prev pages forward. */
@@ -61,14 +92,9 @@ export function linkHeader(reply: FastifyReply, request: FastifyRequest, origin:
   reply.header("link", `<${link("max_id", oldest)}>; rel="next", <${link("min_id", newest)}>; rel="prev"`);
 }
 
-/** `id[]=1&id[]=2`, `id=1` or `id[0]=1`: all the ways apps send id lists. */
-export function idList(query: unknown, key = "id"): bigint[] {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const raw = q[`${key}[]`] ?? q[key] ?? [];
-  const values = (Array.isArray(raw) ? raw : [raw]).map((v) => parseId(v)).filter((v): v is bigint => v !== null);
+/** `id[]=1&id[]=2`, `id=1&id=2`, `id=1` or `id[0]=1`: all the ways apps send id lists. */
+export function idList(params: unknown, key = "id"): bigint[] {
+  const raw = asArray(((params ?? {}) as Record<string, unknown>)[key]) ?? [];
+  const values = raw.map((v) => parseId(v)).filter((v): v is bigint => v !== null);
   return [...new Set(values)].slice(0, 100);
 }
-
-export const boolish = z.union([z.boolean(), z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => ["true", "1", "on"].includes(v))], {
-  error: "must be true or false",
-});

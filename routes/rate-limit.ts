@@ -6,6 +6,7 @@ import type { RateLimit } from "../src/config.ts";
 import type { Core } from "../src/core.ts";
 import { principalOf } from "./auth.ts";
 import { credentialsOf } from "./oauth/credentials.ts";
+import { routedPath } from "./routed-path.ts";
 
 // Mastodon's rate limits (its rack-attack throttles): fixed windows aligned to
 // the clock, counted in Redis so every web process shares them, several
@@ -118,7 +119,7 @@ export function registerRateLimits(app: FastifyInstance, core: Core, counter: Ra
   if (!core.config.rateLimitsEnabled || !rules.length) return;
 
   async function enforce(request: FastifyRequest, reply: FastifyReply, candidates: Rule[], body?: unknown) {
-    const path = request.url.split("?")[0]!.replace(/(.)\/+$/, "$1");
+    const path = routedPath(request);
     const matched = candidates.filter((r) => r.matches(request.method, path, body));
     if (!matched.length) return;
     const accountId = matched.some((r) => r.by === "account" || r.by === "accountOrIp") ? await accountOf(core, request) : null;

@@ -21,7 +21,6 @@ export function wellKnownRoutes(app: FastifyInstance, core: Core) {
     const actor = core.urls.actor(account.username);
     return reply
       .type("application/jrd+json; charset=utf-8")
-      .header("access-control-allow-origin", "*")
       .send({
         subject: `acct:${account.username}@${core.config.domain}`,
         aliases: [actor, core.urls.profile(account.username)],

@@ -19,7 +19,7 @@ import type { JobQueue } from "./jobs/jobs.ts";
 import { NotificationRepository } from "./notifications/notification.repository.ts";
 import { NotificationService } from "./notifications/notification.service.ts";
 import { InstanceRepository } from "./instance/instance.repository.ts";
-import { SettingsService } from "./instance/settings.ts";
+import { SettingsService, type SettingsChanged } from "./instance/settings.ts";
 import { RuleRepository } from "./instance/rule.repository.ts";
 import { RuleService } from "./instance/rule.service.ts";
 import { createDomainPolicy, createModeration } from "./moderation/moderation.module.ts";
@@ -41,7 +41,19 @@ export type StatusResolver = { resolveStatus(uri: string): Promise<import("./sta
 /** The domain core: every door (HTTP, federation, workers) talks to these services. */
 export type Core = ReturnType<typeof createCore>;
 
-export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis, pubsub?: PubSub) {
+/**
+ * What the core shares with the instance's other processes through Redis;
+ * without it (the admin CLI, unit tests) each stays in the process.
+ */
+export type Shared = {
+  redis?: Redis;
+  /** Live updates for the streaming API. */
+  pubsub?: PubSub;
+  /** Settings changes, so every process drops its cached copy. */
+  settingsChanges?: PubSub<SettingsChanged>;
+};
+
+export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubsub, settingsChanges }: Shared = {}) {
   const urls = new LocalUrls(config.publicUrl);
   const accountRepo = new AccountRepository(db);
   const blockRepo = new BlockRepository(db);
@@ -51,7 +63,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, redis?: Redis
   const accounts = new AccountService(accountRepo, urls, config.domain, jobs);
   const follows = new FollowService(followRepo, blockRepo, accounts, notifications, jobs, urls);
   const tokens = new TokenService(new TokenRepository(db));
-  const settings = new SettingsService(db);
+  const settings = new SettingsService(db, settingsChanges);
   const domainPolicy = createDomainPolicy(db, settings, config.domain);
   accounts.domainGate = domainPolicy;
   const accountsIn = (tx: Db) => new AccountService(new AccountRepository(tx), urls, config.domain, jobs);

@@ -22,7 +22,7 @@ export async function routeFedifyLogs(logger: Logger): Promise<void> {
     contextLocalStorage: new AsyncLocalStorage(),
     sinks: {
       pino(record: LogRecord) {
-        const level = levels[record.level] ?? "info";
+        const level = fedifyLevel(record);
         const msg = record.message.map((part) => (typeof part === "string" ? part : safeString(part))).join("");
         fedify[level]({ category: record.category.join(".") }, msg);
       },
@@ -32,6 +32,18 @@ export async function routeFedifyLogs(logger: Logger): Promise<void> {
       { category: ["logtape", "meta"], sinks: ["pino"], lowestLevel: "warning" },
     ],
   });
+}
+
+/**
+ * Fedify warns of every 4xx answer of its own, but a 404 or a 406 there is
+ * ordinary: no federation route has the path (a browser's /favicon.ico, a
+ * robots.txt, a scanner) or a browser wants an actor's HTML page. Kith then
+ * answers with its page or its own 404, and its request log has the status.
+ */
+export function fedifyLevel(record: LogRecord): (typeof levels)[keyof typeof levels] {
+  const status = record.properties.status;
+  if (record.category.join(".") === "fedify.federation.http" && (status === 404 || status === 406)) return "debug";
+  return levels[record.level] ?? "info";
 }
 
 function safeString(v: unknown): string {

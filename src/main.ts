@@ -21,8 +21,10 @@ import { createCore, type Core } from "./core.ts";
 import { createDb } from "./db/client.ts";
 import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
 import { UNATTACHED_SWEEP_EVERY_MS } from "./media/media.service.ts";
-import { createRedis } from "./redis.ts";
+import type { SettingsChanged } from "./instance/settings.ts";
+import { RedisLink } from "./redis.ts";
 import { INBOX_OUTCOMES, RedisCounters, statsKey } from "./stats/redis-counters.ts";
+import type { PubSub } from "./streaming/pubsub.ts";
 import { RedisPubSub } from "./streaming/redis-pubsub.ts";
 
 // Composition root: builds the core, then opens the doors ROLE asks for.
@@ -34,19 +36,39 @@ export type Kith = {
   close(): Promise<void>;
 };
 
+/** What a one-off admin command sets in motion on the instance's Redis. */
+export type AdminLink = { jobs: JobQueue; settingsChanges: PubSub<SettingsChanged>; close(): Promise<void> };
+
 /**
- * A job queue on the instance's Redis, for one-off admin commands: the jobs
- * they enqueue (a Delete{Person} on suspension) run on the instance's workers.
+ * The instance's Redis for one-off admin commands: the jobs they enqueue (a
+ * Delete{Person} on suspension) run on the instance's workers, and the
+ * settings changes they announce reach every process. Rejects with one line
+ * (RedisUnreachable) when Redis does not answer within a few seconds.
  */
-export function openJobQueue(config: Config, logger: Logger): { jobs: JobQueue; close(): Promise<void> } {
-  const redis = createRedis(config.redisUrl);
-  const jobs = new BullMqJobQueue(redis, config.redisPrefix, (err) => logger.error({ err }, "queue error"));
+export async function openAdminLink(config: Config, logger: Logger): Promise<AdminLink> {
+  const link = new RedisLink(config.redisUrl, logger);
+  const redis = await link.connect();
+  const jobs = new BullMqJobQueue(redis, config.redisPrefix, reportQueueError(link, logger, "kith-jobs"));
+  const settingsChanges = new RedisPubSub<SettingsChanged>(redis, () => link.open(), config.redisPrefix, (err) => logger.warn({ err }, "settings change notice failed"));
   return {
     jobs,
+    settingsChanges,
     async close() {
       await jobs.close();
+      await settingsChanges.close();
       await redis.quit().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * A queue's errors, logged, except Redis connection failures: BullMQ passes
+ * on every failed attempt of its connections, and the RedisLink logs the
+ * outage once.
+ */
+function reportQueueError(link: RedisLink, logger: Logger, queue: string) {
+  return (err: Error) => {
+    if (!link.reported(err)) logger.error({ err, queue }, "queue error");
   };
 }
 
@@ -54,17 +76,22 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   if (config.allowPrivateAddress) {
     logger.warn("KITH_ALLOW_PRIVATE_ADDRESS is on: this server will fetch from and deliver to private and loopback addresses. Never use this in production.");
   }
+  // Nothing works without Redis: a server that cannot reach it at start says so and stops.
+  const link = new RedisLink(config.redisUrl, logger);
+  const redis = await link.connect();
   const db = createDb(config.databaseUrl);
-  const redis = createRedis(config.redisUrl);
   // BullMQ defines its Lua scripts on the connection it is given, and ioredis
   // copies every defined script onto each pipeline it builds; the queues keep
   // their own connection so the pipelines of live updates and the KV store stay cheap.
-  const queueRedis = createRedis(config.redisUrl);
+  const queueRedis = link.open();
   const prefix = config.redisPrefix;
-  const queueError = (queue: string) => (err: Error) => logger.error({ err, queue }, "queue error");
+  const queueError = (queue: string) => reportQueueError(link, logger, queue);
   const jobs = new BullMqJobQueue(queueRedis, prefix, queueError("kith-jobs"));
-  const pubsub = new RedisPubSub(redis, () => createRedis(config.redisUrl), prefix, (err) => logger.warn({ err }, "live updates (streaming) failed"));
-  const core = createCore(config, db, jobs, redis, pubsub);
+  const pubsub = new RedisPubSub(redis, () => link.open(), prefix, (err) => logger.warn({ err }, "live updates (streaming) failed"));
+  const settingsChanges = new RedisPubSub<SettingsChanged>(redis, () => link.open(), prefix, (err) => logger.warn({ err }, "settings change notice failed"));
+  const core = createCore(config, db, jobs, { redis, pubsub, settingsChanges });
+  // Before the doors open, so no change made from now on goes unheard.
+  await core.settings.follow();
   await core.accounts.ensureInstanceActor();
 
   let federation: KithFederation;
@@ -95,7 +122,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "media.cleanup": async () => void (await core.media.sweepUnattached()),
       "poll.expire": ({ pollId }) => core.polls.announceEnd(BigInt(pollId)),
     };
-    const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger);
+    const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger, queueError("kith-jobs"));
     jobs.runNowWith(handlers);
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // Resolves once stop is aborted and the jobs in hand have finished.
@@ -123,6 +150,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       await jobs.close();
       await core.media.close();
       await pubsub.close();
+      await settingsChanges.close();
       await outcomeCounts.flush();
       await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => undefined)));
       await db.$disconnect();

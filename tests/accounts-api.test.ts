@@ -109,7 +109,7 @@ describe("an account's statuses", () => {
   });
 
   it("422 for bad filters, 404 for a bad account", async () => {
-    expect((await call("GET", `/api/v1/accounts/${bob.id}/statuses?only_media=sometimes`)).status).toBe(422);
+    expect((await call("GET", `/api/v1/accounts/${bob.id}/statuses?only_media[]=sometimes`)).status).toBe(422);
     expect((await call("GET", `/api/v1/accounts/${bob.id}/statuses?tagged=not%20a%20tag`)).status).toBe(422);
     expect((await call("GET", "/api/v1/accounts/12345/statuses")).status).toBe(404);
   });
@@ -134,7 +134,8 @@ describe("followers, following, familiar followers", () => {
     expect((await call("GET", nextLink(page.headers))).body.map((a: any) => a.acct)).toEqual(["alice"]);
     expect((await call("GET", `/api/v1/accounts/${alice.id}/following`)).body.map((a: any) => a.acct)).toEqual(["dave", "carol", "bob"]);
     expect((await call("GET", "/api/v1/accounts/0/followers")).status).toBe(404);
-    expect((await call("GET", `/api/v1/accounts/${bob.id}/followers?limit=x`)).status).toBe(422);
+    // A limit that is not a number gives the default page, as Mastodon's to_i reads it.
+    expect((await call("GET", `/api/v1/accounts/${bob.id}/followers?limit=x`)).body).toHaveLength(3);
   });
 
   it("hides an account's connections from someone it blocks", async () => {
@@ -175,7 +176,8 @@ describe("finding accounts", () => {
     expect((await call("GET", "/api/v1/accounts/search", { token: alice.token })).status).toBe(422);
     expect((await call("GET", "/api/v1/accounts/search?q=bob")).status).toBe(401);
     expect((await call("GET", "/api/v1/accounts/search?q=bob", { token: alice.narrow })).status).toBe(403);
-    expect((await call("GET", "/api/v1/accounts/search?q=bob&offset=-1", { token: alice.token })).status).toBe(422);
+    // A negative offset is read as 0 (Mastodon's to_i would reach the database with it).
+    expect((await call("GET", "/api/v1/accounts/search?q=bob&offset=-1", { token: alice.token })).status).toBe(200);
   });
 
   it("GET /api/v1/accounts?id[]= returns the accounts that exist, in order", async () => {

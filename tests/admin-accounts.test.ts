@@ -117,7 +117,7 @@ describe("listing and reading accounts", () => {
     for (const id of ["abc", "999999999"]) expect((await json("GET", `/api/v1/admin/accounts/${id}`, mod)).status).toBe(404);
     const instanceActor = await kith.core.accounts.findLocalActor("instance.actor");
     expect((await json("GET", `/api/v1/admin/accounts/${instanceActor!.id}`, mod)).status).toBe(404);
-    expect((await json("GET", "/api/v1/admin/accounts?limit=0", mod)).status).toBe(422);
+    expect((await json("GET", "/api/v1/admin/accounts?pending[]=x", mod)).status).toBe(422);
   });
 });
 

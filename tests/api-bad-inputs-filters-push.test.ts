@@ -129,17 +129,17 @@ const invalidParams: Refusal[] = [
   invalid("PUT", "/api/v2/filters/{filter}", { context: [] }, /Context can't be blank/),
   invalid("PUT", "/api/v2/filters/{filter}", { keywords_attributes: [{ whole_word: false }] }, /Keyword can't be blank/),
   invalid("POST", "/api/v2/filters/{filter}/keywords", { keyword: " " }, /Keyword can't be blank/),
-  invalid("PUT", "/api/v2/filters/keywords/{keyword}", { whole_word: "perhaps" }, /whole_word: must be true or false/),
+  invalid("PUT", "/api/v2/filters/keywords/{keyword}", { whole_word: ["perhaps"] }, /whole_word: must be true or false/),
   invalid("POST", "/api/v2/filters/{filter}/statuses", { status_id: "x" }, /status_id must be a numeric id/),
   invalid("POST", "/api/v2/filters/{filter}/statuses", { status_id: "{bobStatus}" }, /already|taken|Duplicate/i),
   invalid("POST", "/api/v1/filters", { phrase: " ", context: ["home"] }, /Phrase can't be blank/),
-  invalid("POST", "/api/v1/filters", { phrase: "x", context: "home", irreversible: "perhaps" }, /irreversible: must be true or false/),
+  invalid("POST", "/api/v1/filters", { phrase: "x", context: "home", irreversible: ["perhaps"] }, /irreversible: must be true or false/),
   invalid("PUT", "/api/v1/filters/{v1}", { expires_in: "soon" }, /expires_in/),
   invalid("POST", "/api/v1/push/subscription", {}, /subscription is required/),
   invalid("POST", "/api/v1/push/subscription", { subscription: { ...subscription(), endpoint: "not a url" } }, /endpoint/),
   invalid("POST", "/api/v1/push/subscription", { subscription: { ...subscription(), keys: { p256dh: "abc", auth: "abc" } } }, /p256dh/),
   invalid("PUT", "/api/v1/push/subscription", { data: { policy: "everyone" } }, /policy must be one of/),
-  invalid("PUT", "/api/v1/push/subscription", { data: { alerts: { mention: "perhaps" } } }, /must be true or false/),
+  invalid("PUT", "/api/v1/push/subscription", { data: { alerts: { mention: ["perhaps"] } } }, /must be true or false/),
 ];
 
 describe("422 with a message for invalid parameters, and nothing changes", () => {

@@ -181,17 +181,18 @@ describe("404 for an id that is unknown, malformed or someone else's, and nothin
 });
 
 const invalid = (method: string, url: string, body: unknown, error: RegExp, readBack?: string[]): Refusal => ({ method, url, body, error, readBack, status: 422 });
+// A limit is never refused, and a boolean is refused only as a list or an object: both are
+// read as Mastodon reads them (tests/api-params-mastodon.test.ts).
 const invalidParams: Refusal[] = [
   invalid("POST", "/api/v1/statuses", { status: " " }, /blank/, STATUS),
   invalid("POST", "/api/v1/statuses", { status: "x", visibility: "everyone" }, /visibility must be public, unlisted, private or direct/, STATUS),
-  invalid("POST", "/api/v1/statuses", { status: "x", sensitive: "perhaps" }, /sensitive: must be true or false/, STATUS),
+  invalid("POST", "/api/v1/statuses", { status: "x", sensitive: ["perhaps"] }, /sensitive: must be true or false/, STATUS),
   invalid("POST", "/api/v1/statuses", { status: "x", media_ids: ["abc"] }, /media_ids/, STATUS),
   invalid("POST", "/api/v1/statuses", { status: "x", poll: { options: ["only one"], expires_in: 600 } }, /option/, STATUS),
   invalid("POST", "/api/v1/statuses", { status: "x", scheduled_at: "tomorrow" }, /scheduled_at must be an ISO 8601 date and time/, [...STATUS, ...SCHEDULED]),
   invalid("PUT", "/api/v1/statuses/{status}", { status: "x".repeat(501) }, /character limit/, STATUS),
   invalid("PUT", "/api/v1/statuses/{status}", { language: "not a language" }, /language must be an ISO 639 code/, STATUS),
-  invalid("DELETE", "/api/v1/statuses/{status}?delete_media=perhaps", undefined, /delete_media: must be true or false/, STATUS),
-  invalid("GET", "/api/v1/statuses/{status}/favourited_by?limit=0", undefined, /limit/),
+  invalid("DELETE", "/api/v1/statuses/{status}?delete_media[]=perhaps", undefined, /delete_media: must be true or false/, STATUS),
   invalid("GET", "/api/v1/statuses/{status}/reblogged_by?max_id=x", undefined, /max_id: must be a numeric id/),
   invalid("POST", "/api/v1/statuses/{bobStatus}/pin", undefined, /own/, STATUS),
   invalid("POST", "/api/v1/polls/{poll}/votes", { choices: [] }, /choices can't be blank/, POLL),
@@ -201,22 +202,16 @@ const invalidParams: Refusal[] = [
   invalid("POST", "/api/v2/media", {}, /File can't be blank/),
   invalid("PUT", "/api/v1/media/{media}", { focus: "2,0" }, /focus/, MEDIA),
   invalid("PUT", "/api/v1/media/{media}", { description: "x".repeat(1501) }, /description|1500/, MEDIA),
-  invalid("GET", "/api/v1/scheduled_statuses?limit=0", undefined, /limit/),
   invalid("PUT", "/api/v1/scheduled_statuses/{scheduled}", { scheduled_at: "soon" }, /scheduled_at must be an ISO 8601 date and time/, SCHEDULED),
   invalid("PUT", "/api/v1/scheduled_statuses/{scheduled}", {}, /scheduled_at is required/, SCHEDULED),
   invalid("GET", "/api/v1/bookmarks?max_id=x", undefined, /max_id: must be a numeric id/),
-  invalid("GET", "/api/v1/favourites?limit=none", undefined, /limit/),
   invalid("GET", "/api/v1/timelines/home?min_id=x", undefined, /min_id: must be a numeric id/),
-  invalid("GET", "/api/v1/timelines/public?local=perhaps", undefined, /local: must be true or false/),
+  invalid("GET", "/api/v1/timelines/public?local[]=perhaps", undefined, /local: must be true or false/),
   invalid("GET", "/api/v1/timelines/tag/cats?any[]=not%20a%20tag", undefined, /any must be hashtag names/),
-  invalid("GET", "/api/v1/conversations?limit=0", undefined, /limit/),
   invalid("GET", "/api/v2/search", undefined, /q is required/),
   invalid("GET", "/api/v2/search?q=bob&type=people", undefined, /type/),
   invalid("GET", "/api/v1/notifications?account_id=bob", undefined, /account_id must be a numeric id/),
-  invalid("GET", "/api/v1/notifications/unread_count?limit=0", undefined, /limit/),
-  invalid("GET", "/api/v2/notifications?limit=0", undefined, /limit/),
   invalid("GET", "/api/v2/notifications/unread_count?account_id=x", undefined, /account_id must be a numeric id/),
-  ...["/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links"].map((url) => invalid("GET", `${url}?limit=0`, undefined, /limit/)),
 ];
 
 describe("422 with a message for invalid parameters, and nothing changes", () => {

@@ -35,34 +35,65 @@ beforeAll(async () => {
 
 afterAll(async () => K?.destroy());
 
-describe("usage errors exit 2 and touch nothing", () => {
+describe("usage errors exit 2 with one line naming the mistake, and touch nothing", () => {
   it.each([
-    [["accounts"]],
-    [["accounts", "frobnicate", "alice"]],
-    [["accounts", "role", "alice", "king"]],
-    [["accounts", "suspend"]],
-    [["accounts", "suspend", "alice", "--bogus"]],
-    [["accounts", "token", "alice", "--scopes", "read admin:everything"]],
-    [["domains", "block"]],
-    [["domains", "block", "x.example", "--severity", "nuke"]],
-    [["invites", "create", "--max-uses", "0"]],
-    [["invites", "create", "--expires-in", "soon"]],
-    [["settings", "set", "colour", "blue"]],
-    [["settings", "get", "title", "extra"]],
-    [["rules", "remove", "abc"]],
-    [["rules"]],
-  ])("kith %j", async (args) => {
+    [["accounts"], "kith: accounts: missing a command (create, password, list, approve, suspend, unsuspend, role, token)"],
+    [["accounts", "frobnicate", "alice"], "kith: accounts: unknown command frobnicate (create, password, list, approve, suspend, unsuspend, role, token)"],
+    [["accounts", "create"], "kith: accounts create: missing <username>"],
+    [["accounts", "create", "carol", "--foo"], "kith: accounts create: unknown option --foo"],
+    [["accounts", "create", "carol", "--password"], "kith: accounts create: option --password needs a value"],
+    [["accounts", "password"], "kith: accounts password: missing <username>"],
+    [["accounts", "list", "--role", "king"], "kith: accounts list: --role must be one of user, moderator, admin, owner"],
+    [["accounts", "list", "everyone"], "kith: accounts list: unexpected argument everyone"],
+    [["accounts", "role", "alice", "king"], "kith: accounts role: role must be one of user, moderator, admin, owner"],
+    [["accounts", "role", "alice"], "kith: accounts role: missing <user|moderator|admin|owner>"],
+    [["accounts", "suspend"], "kith: accounts suspend: missing <username>"],
+    [["accounts", "suspend", "alice", "--bogus"], "kith: accounts suspend: unknown option --bogus"],
+    [["accounts", "suspend", "alice", "bob"], "kith: accounts suspend: unexpected argument bob"],
+    [["accounts", "token", "alice", "--scopes", "read admin:everything"], "kith: accounts token: unknown scope admin:everything"],
+    [["domains", "block"], "kith: domains block: missing <domain>"],
+    [["domains", "block", "x.example", "--severity", "nuke"], "kith: domains block: --severity must be one of silence, suspend, noop"],
+    [["invites", "create", "--max-uses", "0"], "kith: invites create: --max-uses must be a whole number, 1 or more"],
+    [["invites", "create", "--expires-in", "soon"], 'kith: invites create: --expires-in must look like 30m, 6h, 1d or 1w (got "soon")'],
+    [["settings", "set", "colour", "blue"], /^kith: settings set: unknown setting colour; settings are registrationMode, /],
+    [["settings", "set", "title"], "kith: settings set: missing <value>"],
+    [["settings", "get", "title", "extra"], "kith: settings get: unexpected argument extra"],
+    [["rules", "remove", "abc"], 'kith: rules remove: <id> must be a rule\'s number (got "abc")'],
+    [["rules"], "kith: rules: missing a command (list, add, remove)"],
+    [["frobnicate"], "kith: unknown command frobnicate (kith help lists them)"],
+    [["--foo"], "kith: unknown option --foo"],
+    [["serve", "--foo"], "kith: serve: unknown option --foo"],
+    [["stats", "now"], "kith: stats: unexpected argument now"],
+  ] as [string[], string | RegExp][])("kith %j", async (args, message) => {
     const res = await kith(...args);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/^kith: /);
-    expect(res.stderr).toContain("Usage:");
+    // One line, and only the mistake: not the usage.
+    expect(res.stderr).toMatch(/^[^\n]+\n$/);
+    if (typeof message === "string") expect(res.stderr).toBe(`${message}\n`);
+    else expect(res.stderr).toMatch(message);
     expect(res.stdout).toBe("");
+  });
+
+  it("kith alone prints the usage on stderr and exits 2; kith help and --help print it on stdout and exit 0", async () => {
+    const bare = await kith();
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toMatch(/^Usage:\n {2}kith migrate/);
+    for (const args of [["help"], ["--help"], ["accounts", "create", "--help"]]) {
+      const help = await kith(...args);
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe("");
+      expect(help.stdout).toBe(bare.stderr);
+      expect(help.stdout).toContain("kith accounts password <username> [--password <password>]");
+      expect(help.stdout).toContain("kith accounts list [--pending] [--role user|moderator|admin|owner]");
+    }
   });
 
   it("nothing was changed by them", async () => {
     expect(await sql(`SELECT role FROM "User" u JOIN "Account" a ON a.id = u."accountId" WHERE a.username = 'alice'`)).toEqual([{ role: "user" }]);
     expect(await sql(`SELECT * FROM "DomainBlock"`)).toEqual([]);
     expect(await sql(`SELECT * FROM "Invite"`)).toEqual([]);
+    expect(await sql(`SELECT id FROM "Account" WHERE username = 'carol'`)).toEqual([]);
   });
 });
 

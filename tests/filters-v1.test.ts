@@ -56,7 +56,7 @@ describe("v1 filters CRUD", () => {
     [{ phrase: "x" }, /context/],
     [{ phrase: "x", context: [] }, /Context can't be blank/],
     [{ phrase: "x", context: ["everywhere"] }, /context/],
-    [{ phrase: "x", context: ["home"], irreversible: "maybe" }, /irreversible/],
+    [{ phrase: "x", context: ["home"], irreversible: ["maybe"] }, /irreversible/],
     [{ phrase: "x", context: ["home"], expires_in: -1 }, /expires_in/],
   ])("422 for %j, and nothing is created", async (body, message) => {
     const res = await call("POST", "/api/v1/filters", { token: alice.token, body });
@@ -91,7 +91,7 @@ describe("v1 filters CRUD", () => {
     const blank = await call("PUT", `/api/v1/filters/${id}`, { token: alice.token, body: { phrase: "" } });
     expect(blank.status).toBe(422);
     expect((await call("PUT", `/api/v1/filters/${id}`, { token: alice.token, body: { context: [] } })).status).toBe(422);
-    expect((await call("PUT", `/api/v1/filters/${id}`, { token: alice.token, body: { whole_word: "sometimes" } })).status).toBe(422);
+    expect((await call("PUT", `/api/v1/filters/${id}`, { token: alice.token, body: { whole_word: ["sometimes"] } })).status).toBe(422);
     expect((await v1())[0]).toEqual({ id, phrase: "spoilers", context: ["home"], whole_word: true, expires_at: null, irreversible: true });
   });
 

@@ -78,7 +78,7 @@ describe("following and unfollowing hashtags", () => {
     expect((await call("POST", "/api/v1/tags/gardening/follow", { token: carol.narrow })).status).toBe(403);
     expect((await call("POST", "/api/v1/tags/kith/unfollow", { token: carol.narrow })).status).toBe(403);
     expect((await call("POST", "/api/v1/tags/gardening/follow")).status).toBe(401);
-    expect((await followed(bob, "?limit=0")).status).toBe(422);
+    expect((await followed(bob, "?limit=0")).status).toBe(200);
     expect((await call("GET", "/api/v1/followed_tags")).status).toBe(401);
     const noScope = await kith.core.tokens.issue(carol.account.id, ["read:statuses"]);
     expect((await call("GET", "/api/v1/followed_tags", { token: noScope })).status).toBe(403);

@@ -63,7 +63,7 @@ describe("lists CRUD", () => {
     expect((await call("GET", `/api/v1/lists/${listId}`, { token: alice.token })).body.title).toBe("Friends");
     const renamed = await call("PUT", `/api/v1/lists/${listId}`, { token: alice.token, body: { title: "Pals", replies_policy: "none" } });
     expect(renamed.body).toMatchObject({ title: "Pals", replies_policy: "none", exclusive: false });
-    const bad = await call("PUT", `/api/v1/lists/${listId}`, { token: alice.token, body: { exclusive: "maybe" } });
+    const bad = await call("PUT", `/api/v1/lists/${listId}`, { token: alice.token, body: { exclusive: ["maybe"] } });
     expect(bad.status).toBe(422);
     expect((await call("GET", `/api/v1/lists/${listId}`, { token: alice.token })).body).toMatchObject({ title: "Pals", exclusive: false });
     await call("PUT", `/api/v1/lists/${listId}`, { token: alice.token, body: { replies_policy: "list" } });

@@ -346,7 +346,7 @@ describe("cleanup", () => {
   it("DELETE /api/v1/statuses/:id refuses a delete_media that is not a boolean with 422, and deletes nothing", async () => {
     const m = (await upload(photo(32, 32))).body;
     const status = (await call("POST", "/api/v1/statuses", { status: "stays", media_ids: [m.id] })).body;
-    const res = await call("DELETE", `/api/v1/statuses/${status.id}?delete_media=maybe`);
+    const res = await call("DELETE", `/api/v1/statuses/${status.id}?delete_media[]=maybe`);
     expect(res.status).toBe(422);
     expect((await call("GET", `/api/v1/statuses/${status.id}`)).status).toBe(200);
     expect(onDisk(main, m.url)).toBe(true);

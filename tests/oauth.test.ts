@@ -259,7 +259,7 @@ describe("code exchange refusals", () => {
   it("the password grant and unknown grants are refused", async () => {
     const password = await call(kith, "POST", "/oauth/token", { form: { grant_type: "password", username: "alice", password: PASSWORD, client_id: app.client_id, client_secret: app.client_secret } });
     expect(password.status).toBe(400);
-    expect(password.json.error).toBe("unauthorized_client");
+    expect(password.json.error).toBe("unsupported_grant_type");
     const unknown = await call(kith, "POST", "/oauth/token", { form: { grant_type: "magic", client_id: app.client_id, client_secret: app.client_secret } });
     expect(unknown.json.error).toBe("unsupported_grant_type");
     const none = await call(kith, "POST", "/oauth/token", { form: { client_id: app.client_id, client_secret: app.client_secret } });

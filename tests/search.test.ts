@@ -124,8 +124,6 @@ describe("refusals", () => {
   it.each([
     ["", /q is required/],
     ["q=x&type=everything", /type/],
-    ["q=x&limit=0", /limit/],
-    ["q=x&offset=-2", /offset/],
     ["q=x&account_id=me", /account_id/],
   ])("422 for ?%s", async (query, message) => {
     const res = await call("GET", `/api/v2/search?${query}`, { token: alice.token });

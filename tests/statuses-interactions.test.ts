@@ -170,7 +170,7 @@ describe("favourited_by and reblogged_by", () => {
     expect((await api.call(hugo.token, "GET", `/api/v1/statuses/${dm.id}/favourited_by`)).status).toBe(404);
     expect((await api.call(null, "GET", "/api/v1/statuses/abc/reblogged_by")).status).toBe(404);
     const s = await post(gina.token, { status: "x" });
-    expect((await api.call(null, "GET", `/api/v1/statuses/${s.id}/favourited_by?limit=zero`)).status).toBe(422);
+    expect((await api.call(null, "GET", `/api/v1/statuses/${s.id}/favourited_by?max_id=zero`)).status).toBe(422);
   });
 });
 

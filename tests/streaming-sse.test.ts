@@ -160,7 +160,7 @@ describe("opening a stream", () => {
     expect(await refused("list", bob.token, { list: String(carols.id) })).toMatchObject({ status: 404, body: { error: "List not found" } });
     expect((await refused("list", bob.token, { list: "999999999" })).status).toBe(404);
     expect((await refused("list", bob.token, { list: "not-an-id" })).status).toBe(404);
-    expect((await refused("public", bob.token, { only_media: "perhaps" })).status).toBe(422);
+    expect((await refused("public", bob.token, { "only_media[]": "perhaps" })).status).toBe(422);
     expect(await subscribers(`timeline:list:${carols.id}`)).toBe(0);
   });
 });

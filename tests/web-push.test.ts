@@ -307,7 +307,7 @@ describe("the subscription API", () => {
         ["no keys", `subscription[endpoint]=https://push.example/x`, /subscription\[keys\] is required/],
         ["no subscription", `data[alerts][mention]=true`, /subscription is required/],
         ["bad policy", subscriptionForm("https://push.example/x", ua, "&data[policy]=friends"), /policy must be one of all, followed, follower, none/],
-        ["bad alert value", subscriptionForm("https://push.example/x", ua, "&data[alerts][mention]=maybe"), /mention/],
+        ["bad alert value", subscriptionForm("https://push.example/x", ua, "&data[alerts][mention][]=maybe"), /mention/],
       ];
       for (const [what, form, message] of cases) {
         const res = await call("POST", "/api/v1/push/subscription", { token: alice.push, form });

@@ -56,7 +56,14 @@ export class BullMqJobQueue implements JobQueue {
   }
 }
 
-export function startJobWorker(connection: ConnectionOptions, prefix: string, handlers: JobHandlers, concurrency: number, logger: Logger): Worker {
+export function startJobWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  handlers: JobHandlers,
+  concurrency: number,
+  logger: Logger,
+  onError: (error: Error) => void = (err) => logger.error({ err }, "job worker error"),
+): Worker {
   const worker = new Worker(
     QUEUE,
     async (job: Job) => {
@@ -71,6 +78,6 @@ export function startJobWorker(connection: ConnectionOptions, prefix: string, ha
     { connection, prefix, concurrency, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 10 },
   );
   worker.on("failed", (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err }, "job failed"));
-  worker.on("error", (err) => logger.error({ err }, "job worker error"));
+  worker.on("error", onError);
   return worker;
 }

@@ -3,10 +3,12 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { ACTION_TYPES } from "../../src/moderation/account-moderation.service.ts";
 import type { AccountFilters } from "../../src/moderation/account-moderation.repository.ts";
-import { boolish, linkHeader, pathId } from "../params.ts";
+import { linkHeader, pathId } from "../params.ts";
 import { requireStaff } from "./guard.ts";
 import { adminPageOf, idField } from "./params.ts";
 import { serializeAdminAccount } from "./serializers.ts";
+import { flag } from "../booleans.ts";
+import { requestParams } from "../nested-params.ts";
 
 // /api/v1/admin/accounts: Mastodon's admin account API.
 
@@ -14,19 +16,19 @@ const READ = "admin:read:accounts";
 const WRITE = "admin:write:accounts";
 
 const listQuery = z.object({
-  local: boolish.optional(),
-  remote: boolish.optional(),
+  local: flag,
+  remote: flag,
   by_domain: z.string().trim().min(1).optional(),
-  active: boolish.optional(),
-  pending: boolish.optional(),
-  disabled: boolish.optional(),
-  sensitized: boolish.optional(),
-  silenced: boolish.optional(),
-  suspended: boolish.optional(),
+  active: flag,
+  pending: flag,
+  disabled: flag,
+  sensitized: flag,
+  silenced: flag,
+  suspended: flag,
   username: z.string().trim().min(1).optional(),
   display_name: z.string().trim().min(1).optional(),
   email: z.string().trim().min(1).optional(),
-  staff: boolish.optional(),
+  staff: flag,
 });
 
 function filtersOf(q: z.infer<typeof listQuery>): AccountFilters {
@@ -47,7 +49,7 @@ const actionBody = z.object({
   report_id: idField.optional(),
   text: z.string().max(5000).optional(),
   warning_preset_id: z.unknown().optional(),
-  send_email_notification: boolish.optional(),
+  send_email_notification: flag,
 });
 
 export function adminAccountRoutes(app: FastifyInstance, core: Core) {
@@ -70,7 +72,7 @@ export function adminAccountRoutes(app: FastifyInstance, core: Core) {
     const staff = await requireStaff(core, request, WRITE, "manage_users");
     const id = pathId(request);
     await m.get(id);
-    const body = actionBody.parse(request.body ?? {});
+    const body = actionBody.parse(requestParams(request));
     await m.act(staff.account.id, id, { type: body.type, reportId: body.report_id });
     return {};
   });

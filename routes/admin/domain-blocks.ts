@@ -2,10 +2,12 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import type { DomainBlockFields } from "../../src/moderation/domain-block.repository.ts";
-import { boolish, linkHeader, pathId } from "../params.ts";
+import { linkHeader, pathId } from "../params.ts";
 import { requireStaff } from "./guard.ts";
 import { adminPageOf } from "./params.ts";
 import { serializeDomainAllow, serializeDomainBlock } from "./serializers.ts";
+import { flag } from "../booleans.ts";
+import { requestParams } from "../nested-params.ts";
 
 // /api/v1/admin/domain_blocks and /api/v1/admin/domain_allows.
 
@@ -14,11 +16,11 @@ const comment = z.string().max(1000, "comments are limited to 1000 characters").
 
 const fields = z.object({
   severity: severity.optional(),
-  reject_media: boolish.optional(),
-  reject_reports: boolish.optional(),
+  reject_media: flag,
+  reject_reports: flag,
   private_comment: comment.optional(),
   public_comment: comment.optional(),
-  obfuscate: boolish.optional(),
+  obfuscate: flag,
 });
 
 /** The fields the request gave, in the domain's words; absent ones stay absent (defaults, or unchanged). */
@@ -56,7 +58,7 @@ export function adminDomainRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/admin/domain_blocks", async (request) => {
     await block(false)(request);
-    const body = domainField.and(fields).parse(request.body ?? {});
+    const body = domainField.and(fields).parse(requestParams(request));
     return serializeDomainBlock(await domains.block(body.domain, toDomain(body)));
   });
 
@@ -64,7 +66,7 @@ export function adminDomainRoutes(app: FastifyInstance, core: Core) {
     await block(false)(request);
     const id = pathId(request);
     await domains.getBlock(id);
-    return serializeDomainBlock(await domains.update(id, toDomain(fields.parse(request.body ?? {}))));
+    return serializeDomainBlock(await domains.update(id, toDomain(fields.parse(requestParams(request)))));
   });
 
   app.delete("/api/v1/admin/domain_blocks/:id", async (request) => {
@@ -87,7 +89,7 @@ export function adminDomainRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/admin/domain_allows", async (request) => {
     await allow(false)(request);
-    const { domain } = domainField.parse(request.body ?? {});
+    const { domain } = domainField.parse(requestParams(request));
     return serializeDomainAllow(await domains.allow(domain));
   });
 

@@ -5,6 +5,7 @@ import { linkHeader, pathId } from "../params.ts";
 import { requireStaff } from "./guard.ts";
 import { adminPageOf } from "./params.ts";
 import { serializeEmailBlock } from "./serializers.ts";
+import { requestParams } from "../nested-params.ts";
 
 // /api/v1/admin/canonical_email_blocks: sign-up refuses addresses whose
 // canonical form hashes to a blocked hash.
@@ -32,13 +33,13 @@ export function adminEmailBlockRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/admin/canonical_email_blocks/test", async (request) => {
     await requireStaff(core, request, READ, "manage_blocks");
-    const { email } = testBody.parse(request.body ?? {});
+    const { email } = testBody.parse(requestParams(request));
     return (await blocks.test(email)).map(serializeEmailBlock);
   });
 
   app.post("/api/v1/admin/canonical_email_blocks", async (request) => {
     await requireStaff(core, request, WRITE, "manage_blocks");
-    const body = createBody.parse(request.body ?? {});
+    const body = createBody.parse(requestParams(request));
     return serializeEmailBlock(await blocks.block({ email: body.email, canonicalEmailHash: body.canonical_email_hash }));
   });
 

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
-import { boolish, linkHeader, pathId } from "../params.ts";
+import { linkHeader, pathId } from "../params.ts";
 import { requireStaff } from "./guard.ts";
 import { adminPageOf, idField } from "./params.ts";
 import { serializeAdminReports } from "./serializers.ts";
+import { flag } from "../booleans.ts";
 
 // /api/v1/admin/reports: Mastodon's admin report API.
 
@@ -12,7 +13,7 @@ const READ = "admin:read:reports";
 const WRITE = "admin:write:reports";
 
 const listQuery = z.object({
-  resolved: boolish.optional(),
+  resolved: flag,
   account_id: idField.optional(),
   target_account_id: idField.optional(),
 });

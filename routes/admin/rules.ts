@@ -4,6 +4,7 @@ import type { Core } from "../../src/core.ts";
 import { pathId } from "../params.ts";
 import { serializeRule } from "../serializers/rule.ts";
 import { requireStaff } from "./guard.ts";
+import { requestParams } from "../nested-params.ts";
 
 // /api/v1/admin/rules: a Kith addition (Mastodon edits rules in its web
 // admin only). Rules have no admin scope of their own: admin:read/admin:write.
@@ -27,14 +28,14 @@ export function adminRuleRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/admin/rules", async (request) => {
     await requireStaff(core, request, "admin:write", "manage_rules");
-    return serializeRule(await core.rules.add(ruleBody.parse(request.body ?? {})));
+    return serializeRule(await core.rules.add(ruleBody.parse(requestParams(request))));
   });
 
   app.put("/api/v1/admin/rules/:id", async (request) => {
     await requireStaff(core, request, "admin:write", "manage_rules");
     const id = pathId(request);
     await core.rules.get(id);
-    return serializeRule(await core.rules.update(id, ruleBody.partial().parse(request.body ?? {})));
+    return serializeRule(await core.rules.update(id, ruleBody.partial().parse(requestParams(request))));
   });
 
   app.delete("/api/v1/admin/rules/:id", async (request) => {

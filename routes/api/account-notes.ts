@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
+import { requestParams } from "../nested-params.ts";
 import { pathId } from "../params.ts";
 import { relationshipOf } from "./relationships.ts";
 
@@ -13,7 +13,7 @@ export function accountNoteRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/accounts/:id/note", async (request) => {
     const me = await requireUser(core, request, "write:accounts");
     const targetId = pathId(request);
-    const body = noteBody.parse(nestedBody(request));
+    const body = noteBody.parse(requestParams(request));
     await core.accountNotes.set(me.id, targetId, body.comment ?? "");
     return relationshipOf(core, me.id, targetId);
   });

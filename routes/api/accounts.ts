@@ -3,14 +3,15 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { hasScope } from "../../src/auth/scopes.ts";
 import { optionalUser, principalOf, requireUser } from "../auth.ts";
-import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
+import { idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
-import { asArray, nestedBody } from "../nested-params.ts";
+import { asArray, requestParams } from "../nested-params.ts";
 import { MAX_PROFILE_FIELDS } from "../../src/accounts/account.service.ts";
-import { withFormFields } from "../form-fields.ts";
+import { takesFiles } from "../form-fields.ts";
 import { accountPageOf, accountSearchQuery, accountStatusesQuery, followOptions } from "./account-queries.ts";
 import { relationshipOf, relationshipsOf } from "./relationships.ts";
+import { flag } from "../booleans.ts";
 
 export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/verify_credentials", async (request) => {
@@ -27,11 +28,11 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   const profile = z.object({
     display_name: z.string().max(30, "display_name is limited to 30 characters").optional(),
     note: z.string().max(500, "note is limited to 500 characters").optional(),
-    locked: boolish.optional(),
-    bot: boolish.optional(),
-    discoverable: boolish.optional(),
+    locked: flag,
+    bot: flag,
+    discoverable: flag,
     // Kith keeps one flag for search and discovery; indexable is taken and shown as discoverable.
-    indexable: boolish.optional(),
+    indexable: flag,
     avatar: image.optional(),
     header: image.optional(),
     fields_attributes: z.preprocess(asArray, z.array(field).max(MAX_PROFILE_FIELDS, `fields_attributes is limited to ${MAX_PROFILE_FIELDS} fields`)).optional(),
@@ -39,34 +40,30 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     source: z
       .object({
         privacy: z.enum(["public", "unlisted", "private", "direct"]).optional(),
-        sensitive: boolish.optional(),
+        sensitive: flag,
         language: z.string().regex(/^[a-z]{2,3}$/i, "source[language] must be an ISO 639 code").or(z.literal("")).optional(),
       })
       .optional(),
   });
 
   // masto.js sends profile updates as multipart/form-data, with the avatar and header as files.
-  withFormFields(
-    app,
-    (scope) =>
-      scope.patch("/api/v1/accounts/update_credentials", async (request) => {
-        const me = await requireUser(core, request, "write:accounts");
-        const body = profile.parse(nestedBody(request));
-        const updated = await core.accounts.updateProfile(me.id, {
-          displayName: body.display_name,
-          note: body.note,
-          locked: body.locked,
-          bot: body.bot,
-          discoverable: body.discoverable,
-          fields: body.fields_attributes,
-          avatar: body.avatar,
-          header: body.header,
-        });
-        const pending = await core.follows.pendingRequests(me.id, 40);
-        return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
-      }),
-    { names: ["avatar", "header"], maxBytes: core.config.mediaMaxBytes },
-  );
+  const images = takesFiles({ names: ["avatar", "header"], maxBytes: core.config.mediaMaxBytes }, core.config.maxBodyBytes);
+  app.patch("/api/v1/accounts/update_credentials", images, async (request) => {
+    const me = await requireUser(core, request, "write:accounts");
+    const body = profile.parse(requestParams(request));
+    const updated = await core.accounts.updateProfile(me.id, {
+      displayName: body.display_name,
+      note: body.note,
+      locked: body.locked,
+      bot: body.bot,
+      discoverable: body.discoverable,
+      fields: body.fields_attributes,
+      avatar: body.avatar,
+      header: body.header,
+    });
+    const pending = await core.follows.pendingRequests(me.id, 40);
+    return serializeCredentialAccount(core, updated, pending.length, await core.moderation.accounts.roleOf(me.id));
+  });
 
   app.get("/api/v1/accounts/lookup", async (request) => {
     await optionalUser(core, request, "read:accounts");
@@ -88,7 +85,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     const viewer = await optionalUser(core, request, "read:statuses");
     const account = await core.accounts.get(pathId(request));
     // Pinned statuses (five at most) come in one page, without Link pagination.
-    if (z.object({ pinned: boolish.optional() }).parse(request.query ?? {}).pinned) {
+    if (z.object({ pinned: flag }).parse(request.query ?? {}).pinned) {
       return serializeTimeline(core, await core.pins.pinned(account.id, viewer?.id ?? null), viewer?.id ?? null, "account");
     }
     const rows = await core.timelines.accountStatuses(account.id, pageOf(request), viewer?.id ?? null, accountStatusesQuery(request));
@@ -101,7 +98,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/accounts/:id/follow", async (request) => {
     const me = await requireUser(core, request, "write:follows");
     const targetId = pathId(request);
-    const options = followOptions.parse(nestedBody(request));
+    const options = followOptions.parse(requestParams(request));
     await core.follows.follow(me.id, targetId, { showReblogs: options.reblogs, notify: options.notify });
     return relationshipAfter(me.id, targetId);
   });

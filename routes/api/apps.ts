@@ -3,6 +3,7 @@ import type { OAuthApplication } from "../../src/auth/application.repository.ts"
 import type { Core } from "../../src/core.ts";
 import { KithError, notFound } from "../../src/errors.ts";
 import { principalOf } from "../auth.ts";
+import { requestParams } from "../nested-params.ts";
 
 /** Mastodon's Application entity; the credentials only in the answer to registration. */
 function serializeApplication(app: OAuthApplication, vapidKey: string, credentials?: { clientSecret: string }) {
@@ -20,7 +21,7 @@ function serializeApplication(app: OAuthApplication, vapidKey: string, credentia
 
 export function appRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/apps", async (request) => {
-    const { application, clientSecret } = await core.apps.register(request.body ?? {});
+    const { application, clientSecret } = await core.apps.register(requestParams(request));
     return serializeApplication(application, await core.push.vapid.publicKey(), { clientSecret });
   });
 

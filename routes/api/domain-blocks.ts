@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
+import { requestParams } from "../nested-params.ts";
 import { linkHeader, pageSized } from "../params.ts";
 
 // A user's own domain blocks (Mastodon's /api/v1/domain_blocks).
@@ -11,7 +11,7 @@ const domainParam = z.object({ domain: z.string({ error: "domain is required" })
 
 /** Rails reads `domain` from the body or the query string; apps send DELETE either way. */
 function domainOf(request: FastifyRequest): string {
-  return domainParam.parse({ ...(request.query as object | undefined), ...nestedBody(request) }).domain;
+  return domainParam.parse(requestParams(request)).domain;
 }
 
 export function domainBlockRoutes(app: FastifyInstance, core: Core) {

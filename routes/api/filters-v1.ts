@@ -2,10 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
-import { boolish, pathId } from "../params.ts";
+import { requestParams } from "../nested-params.ts";
+import { pathId } from "../params.ts";
 import { serializeV1Filter } from "../serializers/filter.ts";
 import { context, expiresIn, expiry } from "./filters.ts";
+import { flag, flagOr } from "../booleans.ts";
 
 // Mastodon's filters API v1, served as a view of v2 filters (src/filters/filter-v1.service.ts).
 
@@ -15,15 +16,15 @@ const phrase = z.string({ error: "Phrase can't be blank" }).trim().min(1, "Phras
 const createBody = z.object({
   phrase,
   context,
-  irreversible: boolish.default(false),
-  whole_word: boolish.default(true),
+  irreversible: flagOr(false),
+  whole_word: flagOr(true),
   expires_in: expiresIn.optional(),
 });
 const updateBody = z.object({
   phrase: phrase.optional(),
   context: context.optional(),
-  irreversible: boolish.optional(),
-  whole_word: boolish.optional(),
+  irreversible: flag,
+  whole_word: flag,
   expires_in: expiresIn.optional(),
 });
 
@@ -35,7 +36,7 @@ export function v1FilterRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/filters", async (request) => {
     const me = await requireUser(core, request, "write:filters");
-    const body = createBody.parse(nestedBody(request));
+    const body = createBody.parse(requestParams(request));
     const filter = await core.v1Filters.create(me.id, {
       phrase: body.phrase,
       context: body.context,
@@ -54,7 +55,7 @@ export function v1FilterRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v1/filters/:id", async (request) => {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
-    const body = updateBody.parse(nestedBody(request));
+    const body = updateBody.parse(requestParams(request));
     const filter = await core.v1Filters.update(me.id, id, {
       phrase: body.phrase,
       context: body.context,

@@ -5,9 +5,10 @@ import { FILTER_ACTIONS, FILTER_CONTEXTS } from "../../src/filters/filter.servic
 import type { KeywordChange } from "../../src/filters/filter.repository.ts";
 import { unprocessable } from "../../src/errors.ts";
 import { requireUser } from "../auth.ts";
-import { asArray, nestedBody } from "../nested-params.ts";
-import { boolish, idString, pathId } from "../params.ts";
+import { asArray, requestParams } from "../nested-params.ts";
+import { idString, pathId } from "../params.ts";
 import { serializeFilter, serializeFilterStatus, serializeKeyword } from "../serializers/filter.ts";
+import { flag, flagOr } from "../booleans.ts";
 
 // Mastodon's filters API v2: filters with keywords and statuses, each also
 // reachable on its own. Filters are applied by serializeTimeline.
@@ -22,8 +23,8 @@ const keywordAttributes = z.preprocess(
     z.object({
       id: idString().optional(),
       keyword: keyword.optional(),
-      whole_word: boolish.optional(),
-      _destroy: boolish.optional(),
+      whole_word: flag,
+      _destroy: flag,
     }),
   ),
 );
@@ -36,8 +37,8 @@ const createBody = z.object({
   keywords_attributes: keywordAttributes.optional(),
 });
 const updateBody = createBody.partial().extend({ filter_action: z.enum(FILTER_ACTIONS).optional() });
-const keywordBody = z.object({ keyword, whole_word: boolish.default(true) });
-const keywordUpdate = z.object({ keyword: keyword.optional(), whole_word: boolish.optional() });
+const keywordBody = z.object({ keyword, whole_word: flagOr(true) });
+const keywordUpdate = z.object({ keyword: keyword.optional(), whole_word: flag });
 const statusBody = z.object({ status_id: idString("status_id must be a numeric id") });
 
 export const expiry = (seconds: number | null | undefined) => (seconds === undefined ? undefined : seconds === null ? null : new Date(Date.now() + seconds * 1000));
@@ -60,7 +61,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v2/filters", async (request) => {
     const me = await requireUser(core, request, "write:filters");
-    const body = createBody.parse(nestedBody(request));
+    const body = createBody.parse(requestParams(request));
     const changes = keywordChanges(body.keywords_attributes);
     if (changes.some((c) => c.id !== undefined)) throw unprocessable("Validation failed: a new filter has no keywords to change");
     const filter = await core.filters.create(
@@ -79,7 +80,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v2/filters/:id", async (request) => {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
-    const body = updateBody.parse(nestedBody(request));
+    const body = updateBody.parse(requestParams(request));
     const filter = await core.filters.update(
       me.id,
       id,
@@ -103,7 +104,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v2/filters/:id/keywords", async (request) => {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
-    const body = keywordBody.parse(nestedBody(request));
+    const body = keywordBody.parse(requestParams(request));
     return serializeKeyword(await core.filters.addKeyword(me.id, id, { keyword: body.keyword, wholeWord: body.whole_word }));
   });
 
@@ -115,7 +116,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v2/filters/keywords/:id", async (request) => {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
-    const body = keywordUpdate.parse(nestedBody(request));
+    const body = keywordUpdate.parse(requestParams(request));
     return serializeKeyword(await core.filters.updateKeyword(me.id, id, { keyword: body.keyword, wholeWord: body.whole_word }));
   });
 
@@ -133,7 +134,7 @@ export function filterRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v2/filters/:id/statuses", async (request) => {
     const me = await requireUser(core, request, "write:filters");
     const id = pathId(request);
-    const body = statusBody.parse(nestedBody(request));
+    const body = statusBody.parse(requestParams(request));
     return serializeFilterStatus(await core.filters.addStatus(me.id, id, body.status_id));
   });
 

@@ -3,20 +3,18 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { REPLIES_POLICIES } from "../../src/lists/list.service.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
-import { boolish, idList, linkHeader, pageOf, pathId } from "../params.ts";
+import { requestParams } from "../nested-params.ts";
+import { idList, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeList } from "../serializers/list.ts";
+import { flag, flagOr } from "../booleans.ts";
 
 const title = z.string({ error: "Title can't be blank" }).trim().min(1, "Title can't be blank").max(255, "Title is too long");
-const listBody = z.object({ title, replies_policy: z.enum(REPLIES_POLICIES).default("list"), exclusive: boolish.default(false) });
-const listChanges = z.object({ title: title.optional(), replies_policy: z.enum(REPLIES_POLICIES).optional(), exclusive: boolish.optional() });
+const listBody = z.object({ title, replies_policy: z.enum(REPLIES_POLICIES).default("list"), exclusive: flagOr(false) });
+const listChanges = z.object({ title: title.optional(), replies_policy: z.enum(REPLIES_POLICIES).optional(), exclusive: flag });
 
-/** account_ids[] from a JSON or form body, or from the query string as some apps send it. */
-function accountIds(request: FastifyRequest): bigint[] {
-  const body = nestedBody(request);
-  return idList(body.account_ids !== undefined ? body : request.query, "account_ids");
-}
+/** account_ids[] from the body (any encoding) or the query string, as some apps send it. */
+const accountIds = (request: FastifyRequest): bigint[] => idList(requestParams(request), "account_ids");
 
 export function listRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/lists", async (request) => {
@@ -26,7 +24,7 @@ export function listRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/lists", async (request) => {
     const me = await requireUser(core, request, "write:lists");
-    const body = listBody.parse(nestedBody(request));
+    const body = listBody.parse(requestParams(request));
     return serializeList(await core.lists.create(me.id, { title: body.title, repliesPolicy: body.replies_policy, exclusive: body.exclusive }));
   });
 
@@ -38,7 +36,7 @@ export function listRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v1/lists/:id", async (request) => {
     const me = await requireUser(core, request, "write:lists");
     const id = pathId(request);
-    const body = listChanges.parse(nestedBody(request));
+    const body = listChanges.parse(requestParams(request));
     return serializeList(await core.lists.update(me.id, id, { title: body.title, repliesPolicy: body.replies_policy, exclusive: body.exclusive }));
   });
 

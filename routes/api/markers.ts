@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { MARKER_TIMELINES } from "../../src/markers/marker.service.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody, stringList } from "../nested-params.ts";
+import { requestParams, stringList } from "../nested-params.ts";
 import { idString } from "../params.ts";
 
 const position = z.object({ last_read_id: idString("last_read_id must be a numeric id") });
@@ -24,7 +24,7 @@ export function markerRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/markers", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
-    const body = saveBody.parse(nestedBody(request));
+    const body = saveBody.parse(requestParams(request));
     const saved = await core.markers.save(me.id, { home: body.home?.last_read_id, notifications: body.notifications?.last_read_id });
     return serializeMarkers(saved);
   });

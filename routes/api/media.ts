@@ -6,6 +6,7 @@ import { notFound, unprocessable } from "../../src/errors.ts";
 import type { MediaAttachment } from "../../src/media/media.repository.ts";
 import { MEDIA_KEY } from "../../src/media/media.store.ts";
 import { requireUser } from "../auth.ts";
+import { requestParams } from "../nested-params.ts";
 import { hasNul, NUL_MESSAGE } from "../nul-guard.ts";
 import { pathId } from "../params.ts";
 import { serializeMedia } from "../serializers/media.ts";
@@ -23,7 +24,7 @@ const CONTENT_TYPES: Record<string, string> = { jpg: "image/jpeg", png: "image/p
 
 /** The uploaded file and the text fields beside it. */
 async function readUpload(request: FastifyRequest) {
-  if (!request.isMultipart()) return { file: null, fields: fields.parse(request.body ?? {}) };
+  if (!request.isMultipart()) return { file: null, fields: fields.parse(requestParams(request)) };
   let file: Buffer | null = null;
   const values: Record<string, string> = {};
   for await (const part of request.parts()) {
@@ -35,7 +36,8 @@ async function readUpload(request: FastifyRequest) {
   }
   // Read here, after the door's NUL check (routes/nul-guard.ts) has run.
   if (hasNul(values)) throw unprocessable(NUL_MESSAGE);
-  return { file, fields: fields.parse(values) };
+  // The query string's fields over the body's, as Rails merges them.
+  return { file, fields: fields.parse({ ...values, ...requestParams(request) }) };
 }
 
 /** Mastodon answers 202 (upload) or 206 (read, update) while a large upload is still being processed. */

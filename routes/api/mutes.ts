@@ -2,22 +2,23 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
-import { boolish, linkHeader, pageOf, pathId } from "../params.ts";
+import { requestParams } from "../nested-params.ts";
+import { linkHeader, pageOf, pathId, rubyInteger } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { relationshipOf } from "./relationships.ts";
+import { flagOr } from "../booleans.ts";
 
 const muteBody = z.object({
-  notifications: boolish.default(true),
-  /** Seconds; 0 or absent mutes until unmuted. */
-  duration: z.coerce.number().int().min(0, "duration must be 0 or more seconds").max(2_147_483_647).default(0),
+  notifications: flagOr(true),
+  /** Seconds, read like to_i as Mastodon does; 0 or absent mutes until unmuted. */
+  duration: z.preprocess(rubyInteger, z.number().min(0, "duration must be 0 or more seconds").max(2_147_483_647, "duration is too long")),
 });
 
 export function muteRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/accounts/:id/mute", async (request) => {
     const me = await requireUser(core, request, "write:mutes");
     const targetId = pathId(request);
-    const body = muteBody.parse(nestedBody(request));
+    const body = muteBody.parse(requestParams(request));
     await core.mutes.mute(me.id, targetId, { notifications: body.notifications, durationSeconds: body.duration });
     return relationshipOf(core, me.id, targetId);
   });

@@ -5,7 +5,7 @@ import { notFound } from "../../src/errors.ts";
 import type { NotificationQuery } from "../../src/notifications/notification.repository.ts";
 import { requireUser } from "../auth.ts";
 import { stringList } from "../nested-params.ts";
-import { idString, linkHeader, pageOf, pathId } from "../params.ts";
+import { idString, limitParam, linkHeader, pageOf, pageSized, pathId } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeGroupedNotifications, serializeNotifications } from "../serializers/notification.ts";
 
@@ -17,7 +17,7 @@ function queryOf(request: FastifyRequest): NotificationQuery {
   return { types: stringList(request.query, "types"), excludeTypes: stringList(request.query, "exclude_types"), fromAccountId: account_id };
 }
 
-const unreadQuery = z.object({ limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, 1000)) });
+const unreadQuery = z.object({ limit: limitParam(100, 1000) });
 
 /** Nobody's notifications are held back for review: Kith accepts them all, so the policy is fixed. */
 const POLICY = {
@@ -80,12 +80,8 @@ export function notificationRoutes(app: FastifyInstance, core: Core) {
   // ---- Grouped notifications (API v2) ----
 
   const groupedTypes = (request: FastifyRequest) => new Set(stringList(request.query, "grouped_types") ?? ["favourite", "reblog", "follow"]);
-  const v2Page = (request: FastifyRequest) => {
-    const range = pageOf(request);
-    // v2 pages hold up to 80 notifications (Mastodon's limit for groups).
-    const { limit } = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).parse(request.query ?? {});
-    return { ...range, limit: Math.min(limit ?? 40, 80) };
-  };
+  // v2 pages hold 40 notifications, up to 80 (Mastodon's limits for groups).
+  const v2Page = (request: FastifyRequest) => pageSized(request, 40);
 
   app.get("/api/v2/notifications", async (request, reply) => {
     const me = await requireUser(core, request, "read:notifications");

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { asArray, nestedBody } from "../nested-params.ts";
+import { asArray, requestParams } from "../nested-params.ts";
 import { pathId } from "../params.ts";
 import { serializePoll } from "../serializers/poll.ts";
 
@@ -24,7 +24,7 @@ export function pollRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/polls/:id/votes", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
     const id = pathId(request);
-    const { choices } = voteBody.parse(nestedBody(request));
+    const { choices } = voteBody.parse(requestParams(request));
     const poll = await core.polls.vote(me, id, choices);
     const { status } = await core.polls.get(poll.id, me.id);
     const own = (await core.polls.ownVotesAmong(me.id, [poll.id])).get(poll.id) ?? [];

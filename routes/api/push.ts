@@ -4,16 +4,16 @@ import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
 import { PUSH_POLICIES, type PushChoicesInput } from "../../src/push/push-subscription.service.ts";
 import { bearer, principalOf, requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
-import { boolish } from "../params.ts";
+import { requestParams } from "../nested-params.ts";
 import { serializePushSubscription } from "../serializers/push-subscription.ts";
+import { flag, flagOr } from "../booleans.ts";
 
 // Mastodon's Web Push subscription of the calling access token.
 
 const policy = z.enum(PUSH_POLICIES, { error: `policy must be one of ${PUSH_POLICIES.join(", ")}` });
 
 const data = z
-  .object({ alerts: z.record(z.string(), boolish).optional(), policy: policy.optional() }, { error: "data must be an object" })
+  .object({ alerts: z.record(z.string(), flagOr(false)).optional(), policy: policy.optional() }, { error: "data must be an object" })
   .optional();
 
 const required = (name: string) => z.string({ error: `${name} is required` });
@@ -23,7 +23,7 @@ const subscribeBody = z.object({
     {
       endpoint: required("subscription[endpoint]"),
       keys: z.object({ p256dh: required("subscription[keys][p256dh]"), auth: required("subscription[keys][auth]") }, { error: "subscription[keys] is required" }),
-      standard: boolish.optional(),
+      standard: flag,
     },
     { error: "subscription is required" },
   ),
@@ -48,7 +48,7 @@ export function pushRoutes(app: FastifyInstance, core: Core) {
 
   app.post("/api/v1/push/subscription", async (request) => {
     const owner = await caller(core, request);
-    const body = subscribeBody.parse(nestedBody(request));
+    const body = subscribeBody.parse(requestParams(request));
     const { endpoint, keys, standard } = body.subscription;
     return render(await subscriptions.subscribe(owner, { endpoint, ...keys, standard }, body.data ?? {}));
   });
@@ -60,7 +60,7 @@ export function pushRoutes(app: FastifyInstance, core: Core) {
 
   app.put("/api/v1/push/subscription", async (request) => {
     const { tokenId } = await caller(core, request);
-    const body = updateBody.parse(nestedBody(request));
+    const body = updateBody.parse(requestParams(request));
     const wanted: PushChoicesInput = { alerts: body.data?.alerts, policy: body.data?.policy ?? body.policy };
     return render(await subscriptions.update(tokenId, wanted));
   });

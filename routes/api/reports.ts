@@ -4,8 +4,9 @@ import type { Core } from "../../src/core.ts";
 import { MAX_COMMENT, REPORT_CATEGORIES } from "../../src/moderation/report.service.ts";
 import { idField } from "../admin/params.ts";
 import { requireUser } from "../auth.ts";
-import { boolish } from "../params.ts";
+import { requestParams } from "../nested-params.ts";
 import { serializeReport } from "../serializers/report.ts";
+import { flagOr } from "../booleans.ts";
 
 // POST /api/v1/reports: a local user reports an account, and may ask for the
 // report to be forwarded (as a Flag) to that account's server.
@@ -17,7 +18,7 @@ const reportBody = z.object({
   status_ids: idList,
   rule_ids: idList,
   comment: z.string().max(MAX_COMMENT, `comment is limited to ${MAX_COMMENT} characters`).default(""),
-  forward: boolish.default(false),
+  forward: flagOr(false),
   forward_to_domains: z.unknown().optional(),
   category: z.enum(REPORT_CATEGORIES, { message: `category must be one of ${REPORT_CATEGORIES.join(", ")}` }).optional(),
 });
@@ -25,7 +26,7 @@ const reportBody = z.object({
 export function reportRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/reports", async (request) => {
     const me = await requireUser(core, request, "write:reports");
-    const body = reportBody.parse(request.body ?? {});
+    const body = reportBody.parse(requestParams(request));
     const report = await core.moderation.reports.file(me, {
       targetAccountId: body.account_id,
       statusIds: body.status_ids,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { requireUser } from "../auth.ts";
-import { nestedBody } from "../nested-params.ts";
+import { requestParams } from "../nested-params.ts";
 import { linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeScheduledStatuses } from "../serializers/scheduled-status.ts";
 
@@ -26,7 +26,7 @@ export function scheduledStatusRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v1/scheduled_statuses/:id", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
     const id = pathId(request);
-    const body = rescheduleBody.parse(nestedBody(request));
+    const body = rescheduleBody.parse(requestParams(request));
     return (await serializeScheduledStatuses(core, [await core.scheduledStatuses.reschedule(me, id, new Date(body.scheduled_at))]))[0];
   });
 

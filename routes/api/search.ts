@@ -3,24 +3,26 @@ import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
 import { optionalUser } from "../auth.ts";
-import { boolish, idString } from "../params.ts";
+import { idString, limitParam, offsetParam, refuseNegativePagination } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeTag } from "../serializers/tag.ts";
 import { serializeStatuses } from "../serializers/status.ts";
+import { flag } from "../booleans.ts";
 
 const query = z.object({
   q: z.string({ error: "q is required" }).trim().min(1, "q is required"),
   type: z.enum(["accounts", "statuses", "hashtags"]).optional(),
-  resolve: boolish.optional(),
-  following: boolish.optional(),
+  resolve: flag,
+  following: flag,
   account_id: idString("account_id must be a numeric id").optional(),
-  limit: z.coerce.number().int().min(1).default(20).transform((n) => Math.min(n, 40)),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: limitParam(20),
+  offset: offsetParam,
 });
 
 export function searchRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v2/search", async (request) => {
     const viewer = await optionalUser(core, request, "read:search");
+    refuseNegativePagination(request);
     const q = query.parse(request.query ?? {});
     // Paging through results is for signed-in users, as on Mastodon; so is making the server fetch from others.
     if (q.offset > 0 && !viewer) throw new KithError(401, "Search queries with offset require a signed-in user");

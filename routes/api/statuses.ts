@@ -4,12 +4,13 @@ import type { Core } from "../../src/core.ts";
 import { parseId } from "../../src/ids.ts";
 import { notFound } from "../../src/errors.ts";
 import { optionalUser, requireUser } from "../auth.ts";
-import { asArray, nestedBody } from "../nested-params.ts";
-import { boolish, idList, idString, linkHeader, pageOf, pathId } from "../params.ts";
+import { asArray, requestParams } from "../nested-params.ts";
+import { idList, idString, linkHeader, pageOf, pathId } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeScheduledStatuses } from "../serializers/scheduled-status.ts";
 import { serializeStatus, serializeStatuses } from "../serializers/status.ts";
 import { serializeStatusEdits } from "../serializers/status-edit.ts";
+import { flag } from "../booleans.ts";
 
 const visibility = z.enum(["public", "unlisted", "private", "direct"], { message: "visibility must be public, unlisted, private or direct" });
 const numericId = z.union([z.string(), z.number()]).transform(String).pipe(idString());
@@ -18,14 +19,14 @@ const idArray = z.preprocess((v) => asArray(v), z.array(numericId).max(20, "too 
 const pollBody = z.object({
   options: z.preprocess((v) => asArray(v), z.array(z.string().max(1_000), { message: "poll options are required" }).max(50, "too many options")),
   expires_in: z.coerce.number({ message: "poll expires_in must be a number of seconds" }).int("poll expires_in must be whole seconds"),
-  multiple: boolish.optional(),
-  hide_totals: boolish.optional(),
+  multiple: flag,
+  hide_totals: flag,
 });
 
 const createBody = z.object({
   status: z.string().max(100_000).optional(),
   in_reply_to_id: z.string().optional().nullable(),
-  sensitive: boolish.optional(),
+  sensitive: flag,
   spoiler_text: z.string().max(1_000).optional(),
   visibility: visibility.optional(),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, "language must be an ISO 639 code").optional().nullable(),
@@ -35,7 +36,7 @@ const createBody = z.object({
 });
 
 /** Mastodon 4.4: delete the status's media now instead of keeping them a day for a redraft. */
-const deleteParams = z.object({ delete_media: boolish.optional() });
+const deleteParams = z.object({ delete_media: flag });
 
 const editBody = createBody.pick({ status: true, sensitive: true, spoiler_text: true, language: true, media_ids: true, poll: true }).extend({
   media_attributes: z
@@ -55,7 +56,7 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
 export function statusRoutes(app: FastifyInstance, core: Core) {
   app.post("/api/v1/statuses", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
-    const body = createBody.parse(nestedBody(request));
+    const body = createBody.parse(requestParams(request));
     let inReplyToId: bigint | null = null;
     if (body.in_reply_to_id) {
       inReplyToId = parseId(body.in_reply_to_id);
@@ -93,7 +94,7 @@ export function statusRoutes(app: FastifyInstance, core: Core) {
   app.put("/api/v1/statuses/:id", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
     const id = pathId(request);
-    const body = editBody.parse(nestedBody(request));
+    const body = editBody.parse(requestParams(request));
     const status = await core.statuses.edit(me, id, {
       text: body.status,
       spoilerText: body.spoiler_text,
@@ -108,8 +109,7 @@ export function statusRoutes(app: FastifyInstance, core: Core) {
 
   app.delete("/api/v1/statuses/:id", async (request) => {
     const me = await requireUser(core, request, "write:statuses");
-    const body = typeof request.body === "object" && request.body !== null ? request.body : {};
-    const { delete_media: deleteMedia } = deleteParams.parse({ ...body, ...(request.query as object) });
+    const { delete_media: deleteMedia } = deleteParams.parse(requestParams(request));
     const deleted = await core.statuses.delete(me, pathId(request), { deleteMedia });
     // Mastodon returns the deleted status with its source text, media and poll, for "delete and redraft".
     return { ...(await serializeStatus(core, deleted, me.id)), text: deleted.text ?? "" } as Record<string, unknown>;

@@ -10,6 +10,8 @@ import { FORM_TTL_MS, formNonce, SESSION_COOKIE, sendPage, sentByThisBrowser } f
 import { readCookie, setCookie } from "./cookies.ts";
 import { signOutToken } from "./sign-out.ts";
 import { credentialsOf } from "./credentials.ts";
+import { isTruthy } from "../booleans.ts";
+import { bodyParams } from "../nested-params.ts";
 
 // GET /oauth/authorize shows the app, the scopes it asks for and either the
 // signed-in user or a sign-in form; POST /oauth/authorize signs in and
@@ -80,12 +82,12 @@ export function authorizeRoutes(app: FastifyInstance, core: Core) {
     const params = paramsOf(request.query);
     const req = await validated(core, params);
     if (req instanceof AuthorizationError) return sendError(reply, req);
-    const forceLogin = ["true", "1"].includes(String((request.query as Record<string, unknown>).force_login ?? ""));
+    const forceLogin = isTruthy((request.query as Record<string, unknown>).force_login);
     return showForm(request, reply, req, params, { account: forceLogin ? null : await sessionAccount(request) });
   });
 
   app.post("/oauth/authorize", async (request, reply) => {
-    const body = (request.body && typeof request.body === "object" && !Buffer.isBuffer(request.body) ? request.body : {}) as Record<string, unknown>;
+    const body = bodyParams(request);
     const params = paramsOf(body);
     const token = await core.signer.verify("authorize-form", typeof body.form_token === "string" ? body.form_token : undefined);
     if (!sentByThisBrowser(request, token) || token![1] !== digest(params)) {

@@ -3,6 +3,7 @@ import type { Core } from "../../src/core.ts";
 import { errorPage, page } from "./authorize.page.ts";
 import { FORM_TTL_MS, SESSION_COOKIE, sendPage, sentByThisBrowser } from "./browser.ts";
 import { clearCookie, readCookie } from "./cookies.ts";
+import { bodyParams } from "../nested-params.ts";
 
 // POST /auth/sign_out (Mastodon's path): ends the browser session the
 // authorization page signed in, from the button that page shows. Guarded
@@ -19,7 +20,7 @@ export function signOutRoutes(app: FastifyInstance, core: Core) {
   const origin = core.urls.origin;
 
   app.post("/auth/sign_out", async (request, reply) => {
-    const body = (request.body && typeof request.body === "object" && !Buffer.isBuffer(request.body) ? request.body : {}) as Record<string, unknown>;
+    const body = bodyParams(request);
     const token = await core.signer.verify("sign-out-form", typeof body.sign_out_token === "string" ? body.sign_out_token : undefined);
     if (!sentByThisBrowser(request, token)) {
       return sendPage(reply, 403, errorPage("Please try again", "This form has expired or was not sent from this server's page."));

@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OAuthError } from "../../src/auth/oauth-token.service.ts";
 import type { Core } from "../../src/core.ts";
+import { bodyParams } from "../nested-params.ts";
 import { serializeToken } from "./token-entity.ts";
 
-// POST /oauth/token and POST /oauth/revoke. Errors are RFC 6749's
+// POST /oauth/token and POST /oauth/revoke. Parameters come from the body,
+// in any encoding (JSON, form, multipart), never from the query string, where
+// secrets would end up in logs (RFC 6749 2.3.1). Errors are RFC 6749's
 // {error, error_description}, not the API's {error}.
-
-function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  const body = request.body;
-  return body && typeof body === "object" && !Buffer.isBuffer(body) && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
 
 /** Client credentials from HTTP Basic (RFC 6749 2.3.1: form-encoded, then base64) or the body. */
 function clientCredentials(request: FastifyRequest, body: Record<string, unknown>): { id: string; secret: string } {
@@ -38,7 +36,7 @@ function sendOAuthError(reply: FastifyReply, error: OAuthError) {
 export function tokenRoutes(app: FastifyInstance, core: Core) {
   app.post("/oauth/token", async (request, reply) => {
     try {
-      const token = await core.oauthTokens.grant({ body: bodyOf(request), authorization: request.headers.authorization });
+      const token = await core.oauthTokens.grant({ body: bodyParams(request), authorization: request.headers.authorization });
       return reply.header("cache-control", "no-store").header("pragma", "no-cache").send(serializeToken(token));
     } catch (error) {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
@@ -47,7 +45,7 @@ export function tokenRoutes(app: FastifyInstance, core: Core) {
   });
 
   app.post("/oauth/revoke", async (request, reply) => {
-    const body = bodyOf(request);
+    const body = bodyParams(request);
     const client = clientCredentials(request, body);
     try {
       await core.oauthTokens.revoke(client.id, client.secret, typeof body.token === "string" ? body.token : "");

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { MAX_BUFFERED_BYTES, type Outgoing, type StreamTransport } from "./transport.ts";
 
 // Mastodon's server-sent events framing (GET /api/v1/streaming/user and the
@@ -9,7 +9,7 @@ import { MAX_BUFFERED_BYTES, type Outgoing, type StreamTransport } from "./trans
 export class EventStreamTransport implements StreamTransport {
   private readonly response: ServerResponse;
 
-  constructor(response: ServerResponse, headers: Record<string, string> = {}) {
+  constructor(response: ServerResponse, headers: OutgoingHttpHeaders = {}) {
     this.response = response;
     response.writeHead(200, {
       ...headers,

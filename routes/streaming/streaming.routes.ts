@@ -1,14 +1,15 @@
 import "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { OutgoingHttpHeaders } from "node:http";
 import { z } from "zod";
 import type { Core } from "../../src/core.ts";
 import { forbidden, KithError } from "../../src/errors.ts";
-import { boolish } from "../params.ts";
 import { EventStreamTransport } from "./event-stream.ts";
 import { HEARTBEAT_MS, StreamHub } from "./hub.ts";
 import type { StreamSession } from "./session.ts";
 import { EVENT_STREAM_PATHS, eventStreamName, mayStream, resolveStream, type StreamRequest } from "./streams.ts";
 import { WebSocketTransport } from "./websocket.ts";
+import { flag } from "../booleans.ts";
 
 // Mastodon's streaming API on the web process itself, over two transports
 // that share sessions, subscriptions and rendering: one WebSocket endpoint
@@ -37,7 +38,7 @@ async function authenticate(core: Core, request: FastifyRequest) {
   return { account: await core.accounts.get(principal.accountId), scopes: principal.scopes };
 }
 
-const eventStreamQuery = z.object({ only_media: boolish.optional(), tag: z.string().optional(), list: z.string().optional() });
+const eventStreamQuery = z.object({ only_media: flag, tag: z.string().optional(), list: z.string().optional() });
 
 export function streamingRoutes(app: FastifyInstance, core: Core, options: { heartbeatMs?: number } = {}) {
   const hub = new StreamHub(core, options.heartbeatMs ?? HEARTBEAT_MS);
@@ -87,7 +88,8 @@ export function streamingRoutes(app: FastifyInstance, core: Core, options: { hea
       reply.hijack();
       // A client that left while the subscription was made is not there to be told of its end.
       if (request.raw.socket.destroyed) return void (await hub.end(session));
-      hub.connect(session, new EventStreamTransport(reply.raw, { "access-control-allow-origin": "*" }));
+      // The stream is written raw: the headers hooks set (CORS) are handed over, or browsers in other origins could not read it.
+      hub.connect(session, new EventStreamTransport(reply.raw, reply.getHeaders() as OutgoingHttpHeaders));
     });
   }
 

@@ -10,7 +10,7 @@ import { hashSecret, type IssuedToken, type TokenService } from "./token.service
 // HTTP Basic, single-use codes consumed before the verifier is checked,
 // redirect_uri matching, refresh rotation) are @node-oauth/oauth2-server's;
 // this file is its model over our repositories. The password grant is not
-// offered: no client gets it.
+// offered: like any grant not in GRANTS, it is an unsupported grant type.
 
 const GRANTS = ["authorization_code", "client_credentials", "refresh_token"];
 
@@ -103,7 +103,12 @@ export class OAuthTokenService {
   /** POST /oauth/token with form or JSON parameters, as Mastodon accepts both. */
   async grant(request: TokenRequest): Promise<IssuedToken> {
     // The library reads only form posts; ours is already parsed, so it is handed over as one.
-    const body = Object.fromEntries(Object.entries(request.body).filter(([, v]) => typeof v === "string"));
+    const body = Object.fromEntries(Object.entries(request.body).filter((e): e is [string, string] => typeof e[1] === "string"));
+    // A grant not offered is refused before the client is looked at (Doorkeeper's order, and
+    // RFC 6749 5.2's error), where the library would call the password grant an unauthorized client.
+    if (body.grant_type && !GRANTS.includes(body.grant_type)) {
+      throw new OAuthError(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+    }
     const { library, server } = await this.server();
     const libRequest = new library.Request({
       method: "POST",

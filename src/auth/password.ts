@@ -37,3 +37,8 @@ export async function verifyPassword(password: string, stored: string | null | u
   const actual = await derive(password, Buffer.from(salt!, "base64url"), cost);
   return stored != null && expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+/** A password for the operator to hand on (the CLI makes one when none is given): 128 random bits, as 32 hex digits, as tootctl makes them. */
+export function generatePassword(): string {
+  return randomBytes(16).toString("hex");
+}

@@ -1,6 +1,6 @@
 import type { Core } from "../core.ts";
-import { isSettingKey, settingFromText, settingsSchema } from "../instance/settings.ts";
-import { parse, UsageError, type AdminCommand } from "./admin.ts";
+import { isSettingKey, settingFromText, settingsSchema, type SettingKey } from "../instance/settings.ts";
+import { parse, positional, UsageError, type Subcommands } from "./admin.ts";
 
 // kith invites create, kith settings set|get, kith rules add|remove|list.
 
@@ -19,84 +19,79 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * UNITS[m[2]!]!;
 }
 
-export function invitesCommand(sub: string | undefined, args: string[]): AdminCommand {
-  if (sub !== "create") throw new UsageError(sub ? `unknown invites command: ${sub}` : "missing invites command");
-  const { positionals, values } = parse(args, { "max-uses": { type: "string" }, "expires-in": { type: "string" }, "auto-follow": { type: "string" } });
-  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  const maxUses = values["max-uses"] === undefined ? null : Number(values["max-uses"]);
-  if (maxUses !== null && !(Number.isInteger(maxUses) && maxUses >= 1)) throw new UsageError("--max-uses must be a whole number, 1 or more");
-  const ttl = values["expires-in"] === undefined ? null : parseDuration(values["expires-in"]);
-  return async (core: Core) => {
-    // Auto-follow makes the new user follow the invite's creator, as on Mastodon.
-    const creator = values["auto-follow"] ? await core.moderation.accounts.getLocal(values["auto-follow"]) : null;
-    const invite = await core.invites.createInvite({
-      maxUses,
-      expiresAt: ttl === null ? null : new Date(Date.now() + ttl),
-      autoFollow: creator !== null,
-      createdById: creator?.id ?? null,
-    });
-    return {
-      id: invite.id,
-      // Sign-up takes it as invite_code.
-      code: invite.code,
-      max_uses: invite.maxUses,
-      expires_at: invite.expiresAt,
-      auto_follow: creator ? creator.username : null,
+export const invitesCommands: Subcommands = {
+  create(args) {
+    const { positionals, values } = parse(args, { "max-uses": { type: "string" }, "expires-in": { type: "string" }, "auto-follow": { type: "string" } });
+    positional(positionals, []);
+    const maxUses = values["max-uses"] === undefined ? null : Number(values["max-uses"]);
+    if (maxUses !== null && !(Number.isInteger(maxUses) && maxUses >= 1)) throw new UsageError("--max-uses must be a whole number, 1 or more");
+    const ttl = values["expires-in"] === undefined ? null : parseDuration(values["expires-in"]);
+    return async (core: Core) => {
+      // Auto-follow makes the new user follow the invite's creator, as on Mastodon.
+      const creator = values["auto-follow"] ? await core.moderation.accounts.getLocal(values["auto-follow"]) : null;
+      const invite = await core.invites.createInvite({
+        maxUses,
+        expiresAt: ttl === null ? null : new Date(Date.now() + ttl),
+        autoFollow: creator !== null,
+        createdById: creator?.id ?? null,
+      });
+      return {
+        id: invite.id,
+        // Sign-up takes it as invite_code.
+        code: invite.code,
+        max_uses: invite.maxUses,
+        expires_at: invite.expiresAt,
+        auto_follow: creator ? creator.username : null,
+      };
     };
-  };
-}
+  },
+};
 
-export function settingsCommand(sub: string | undefined, args: string[]): AdminCommand {
-  const { positionals } = parse(args, {});
-  const keys = Object.keys(settingsSchema.shape).join(", ");
-  switch (sub) {
-    case "get": {
-      if (positionals.length > 1) throw new UsageError("expected at most one <key>");
-      const key = positionals[0];
-      if (key !== undefined && !isSettingKey(key)) throw new UsageError(`unknown setting ${key}; settings are ${keys}`);
-      return async (core: Core) => {
-        const all = await core.settings.all();
-        return key === undefined ? all : { [key]: all[key] };
-      };
-    }
-    case "set": {
-      if (positionals.length !== 2) throw new UsageError("expected <key> <value>");
-      const [key, text] = positionals as [string, string];
-      if (!isSettingKey(key)) throw new UsageError(`unknown setting ${key}; settings are ${keys}`);
-      return async (core: Core) => {
-        // Running servers see the change within seconds (settings are cached briefly).
-        const next = await core.settings.update({ [key]: settingFromText(key, text) });
-        return { [key]: next[key] };
-      };
-    }
-    default:
-      throw new UsageError(sub ? `unknown settings command: ${sub}` : "missing settings command");
-  }
-}
+const settingKey = (key: string): SettingKey => {
+  if (!isSettingKey(key)) throw new UsageError(`unknown setting ${key}; settings are ${Object.keys(settingsSchema.shape).join(", ")}`);
+  return key;
+};
 
-export function rulesCommand(sub: string | undefined, args: string[]): AdminCommand {
-  switch (sub) {
-    case "list": {
-      if (parse(args, {}).positionals.length) throw new UsageError("rules list takes no arguments");
-      return async (core: Core) => (await core.rules.list()).map((r) => ({ id: r.id, text: r.text, hint: r.hint }));
-    }
-    case "add": {
-      const { positionals, values } = parse(args, { hint: { type: "string" } });
-      if (positionals.length !== 1) throw new UsageError("expected <text> (quote it)");
-      return async (core: Core) => {
-        const rule = await core.rules.add({ text: positionals[0]!, hint: values.hint });
-        return { id: rule.id, text: rule.text, hint: rule.hint };
-      };
-    }
-    case "remove": {
-      const { positionals } = parse(args, {});
-      if (positionals.length !== 1 || !/^\d{1,19}$/.test(positionals[0]!)) throw new UsageError("expected a rule <id>");
-      return async (core: Core) => {
-        const rule = await core.rules.remove(BigInt(positionals[0]!));
-        return { id: rule.id, removed: true };
-      };
-    }
-    default:
-      throw new UsageError(sub ? `unknown rules command: ${sub}` : "missing rules command");
-  }
-}
+export const settingsCommands: Subcommands = {
+  get(args) {
+    const { positionals } = parse(args, {});
+    if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}`);
+    const key = positionals[0] === undefined ? undefined : settingKey(positionals[0]);
+    return async (core: Core) => {
+      const all = await core.settings.all();
+      return key === undefined ? all : { [key]: all[key] };
+    };
+  },
+  set(args) {
+    const [name, text] = positional(parse(args, {}).positionals, ["<key>", "<value>"]);
+    const key = settingKey(name!);
+    return async (core: Core) => {
+      // Running servers drop their cached settings as soon as the change is stored.
+      const next = await core.settings.update({ [key]: settingFromText(key, text!) });
+      return { [key]: next[key] };
+    };
+  },
+};
+
+export const rulesCommands: Subcommands = {
+  list(args) {
+    positional(parse(args, {}).positionals, []);
+    return async (core: Core) => (await core.rules.list()).map((r) => ({ id: r.id, text: r.text, hint: r.hint }));
+  },
+  add(args) {
+    const { positionals, values } = parse(args, { hint: { type: "string" } });
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument ${positionals[1]} (quote the text)` : "missing <text>");
+    return async (core: Core) => {
+      const rule = await core.rules.add({ text: positionals[0]!, hint: values.hint });
+      return { id: rule.id, text: rule.text, hint: rule.hint };
+    };
+  },
+  remove(args) {
+    const [id] = positional(parse(args, {}).positionals, ["<id>"]);
+    if (!/^\d{1,19}$/.test(id!)) throw new UsageError(`<id> must be a rule's number (got ${JSON.stringify(id)})`);
+    return async (core: Core) => {
+      const rule = await core.rules.remove(BigInt(id!));
+      return { id: rule.id, removed: true };
+    };
+  },
+};

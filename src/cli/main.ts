@@ -1,11 +1,11 @@
 import { extname } from "node:path";
-import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { loadConfig, ConfigError } from "../config.ts";
 import { createLogger, routeFedifyLogs } from "../logging.ts";
-import { runAdmin, type AdminCommand } from "./admin.ts";
-import { INSTANCE_USAGE, invitesCommand, rulesCommand, settingsCommand } from "./instance.commands.ts";
-import { ACCOUNTS_USAGE, accountsCommand, DOMAINS_USAGE, domainsCommand } from "./moderation.commands.ts";
+import { ACCOUNTS_USAGE, accountsCommands } from "./accounts.commands.ts";
+import { buildAdmin, EXIT_USAGE, parse, positional, runAdmin, UsageError, type AdminCommand, type Subcommands } from "./admin.ts";
+import { DOMAINS_USAGE, domainsCommands } from "./domains.commands.ts";
+import { INSTANCE_USAGE, invitesCommands, rulesCommands, settingsCommands } from "./instance.commands.ts";
 import { releaseStartupMemory } from "./release-startup-memory.ts";
 
 // `kith`: the admin CLI. Reads configuration from the environment only.
@@ -15,29 +15,47 @@ const usage = `Usage:
   kith serve                                run the server (ROLE=web|worker|all)
   kith start                                migrate, then serve
   kith stats                                queues and what became of the activities the inbox accepted
-  kith accounts create <username> [--locked] [--password <password>]
-                                            create a local account; prints JSON with an access token
 ${ACCOUNTS_USAGE}
 ${DOMAINS_USAGE}
 ${INSTANCE_USAGE}
+  kith help                                 this text
 
-Admin commands print one JSON line. Exit codes: 0 done, 1 refused (not found, invalid), 2 usage.`;
+Admin commands print one JSON line. Exit codes: 0 done, 1 refused (not found, invalid),
+2 usage error (one line on stderr says what is wrong).`;
 
-const ADMIN: Record<string, (sub: string | undefined, args: string[]) => AdminCommand> = {
-  domains: domainsCommand,
-  invites: invitesCommand,
-  settings: settingsCommand,
-  rules: rulesCommand,
+const ADMIN: Record<string, Subcommands> = {
+  accounts: accountsCommands,
+  domains: domainsCommands,
+  invites: invitesCommands,
+  settings: settingsCommands,
+  rules: rulesCommands,
 };
+
+const SERVER = ["migrate", "serve", "start", "stats"];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "help" || command === "--help") {
+  if (command === undefined) {
+    // Not what was meant, most likely: the usage, but as an error.
+    console.error(usage);
+    return EXIT_USAGE;
+  }
+  if (["help", "--help", "-h"].includes(command) || rest.includes("--help")) {
     console.log(usage);
-    return command ? 0 : 1;
+    return 0;
+  }
+  // Mistakes in the command line are told before the configuration is even read.
+  let admin: AdminCommand | null;
+  try {
+    admin = parseCommand(command, rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`kith: ${error.message}`);
+    return EXIT_USAGE;
   }
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (admin) return runAdmin(admin, config, logger);
   switch (command) {
     case "migrate":
       await migrateInThread(config.databaseUrl, (m) => logger.info(m));
@@ -48,15 +66,21 @@ async function main(argv: string[]): Promise<number> {
     case "serve":
       return serve(config, logger);
     case "stats":
-      return stats(config);
-    case "accounts":
-      if (rest[0] === "create") return accounts(rest, config);
-      return runAdmin(() => accountsCommand(rest[0], rest.slice(1)), usage, config, logger);
-    default:
-      if (command in ADMIN) return runAdmin(() => ADMIN[command]!(rest[0], rest.slice(1)), usage, config, logger);
-      console.error(`Unknown command: ${command}\n${usage}`);
-      return 1;
+      return stats(config, logger);
   }
+  throw new Error(`no handler for ${command}`);
+}
+
+/** An admin command ready to run, or null for a server command (which takes no arguments); a UsageError otherwise. */
+function parseCommand(command: string, rest: string[]): AdminCommand | null {
+  if (Object.hasOwn(ADMIN, command)) return buildAdmin(command, ADMIN[command]!, rest);
+  if (!SERVER.includes(command)) throw new UsageError(command.startsWith("-") ? `unknown option ${command}` : `unknown command ${command} (kith help lists them)`);
+  try {
+    positional(parse(rest, {}).positionals, []);
+  } catch (error) {
+    throw error instanceof UsageError ? new UsageError(`${command}: ${error.message}`) : error;
+  }
+  return null;
 }
 
 /** Applies pending migrations in a thread of its own, so that a server started after it does not keep the schema engine's memory. */
@@ -90,44 +114,15 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: ReturnType<t
   return 0;
 }
 
-async function stats(config: ReturnType<typeof loadConfig>): Promise<number> {
-  const { createRedis } = await import("../redis.ts");
+async function stats(config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>): Promise<number> {
+  const { RedisLink } = await import("../redis.ts");
   const { readStats } = await import("../stats/queue-stats.ts");
-  const redis = createRedis(config.redisUrl);
+  const redis = await new RedisLink(config.redisUrl, logger).connect();
   try {
     console.log(JSON.stringify(await readStats(redis, config.redisPrefix)));
     return 0;
   } finally {
     await redis.quit().catch(() => undefined);
-  }
-}
-
-async function accounts(args: string[], config: ReturnType<typeof loadConfig>): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { locked: { type: "boolean", default: false }, password: { type: "string" } } });
-  const [sub, username] = positionals;
-  if (sub !== "create" || !username) {
-    console.error(usage);
-    return 1;
-  }
-  const { passwordProblem } = await import("../auth/sign-in.service.ts");
-  const problem = values.password === undefined ? null : passwordProblem(values.password);
-  if (problem) {
-    console.error(problem);
-    return 1;
-  }
-  const { createDb } = await import("../db/client.ts");
-  const { createCore } = await import("../core.ts");
-  const db = createDb(config.databaseUrl, 2);
-  // Creating an account enqueues nothing, so no Redis connection is opened.
-  const core = createCore(config, db, { enqueue: async () => undefined });
-  try {
-    const account = await core.accounts.createLocal(username, { locked: values.locked });
-    if (values.password !== undefined) await core.signIn.setPassword(account.id, values.password);
-    const token = await core.tokens.issue(account.id);
-    console.log(JSON.stringify({ id: String(account.id), username: account.username, acct: `${account.username}@${config.domain}`, url: account.uri, access_token: token, scopes: "read write follow" }));
-    return 0;
-  } finally {
-    await db.$disconnect();
   }
 }
 

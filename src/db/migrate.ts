@@ -16,6 +16,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
+import { withoutPassword } from "../redact.ts";
 
 // Compiled, this module runs one folder deeper, from dist/ (scripts/build.sh).
 const repositoryRoot = new URL(import.meta.url.endsWith(".js") ? "../../../" : "../../", import.meta.url);
@@ -86,15 +87,7 @@ export function databaseName(databaseUrl: string): string {
   return name;
 }
 
-export function redact(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = "***";
-    return url.toString();
-  } catch {
-    return "<invalid database URL>";
-  }
-}
+export const redact = (databaseUrl: string) => withoutPassword(databaseUrl, "database");
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

@@ -1,10 +1,14 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { LocalPubSub, type PubSub } from "../streaming/pubsub.ts";
 import { SettingRepository } from "./setting.repository.ts";
 
 // Instance settings an admin changes at run time, each with a default, kept
-// in the Setting table. Reads are cached briefly: every request asks for
-// some of them, and a change may take a few seconds to reach every process.
+// in the Setting table. Every request asks for some of them, so each process
+// keeps a copy; a change is announced over pub/sub and every process drops
+// its copy at once. A process that cannot hear the notice (Redis was
+// unreachable when it was sent) still reads the table again once its copy
+// is TTL_MS old.
 
 export const settingsSchema = z.object({
   /** open: anyone; approval: a moderator approves; invite: invite code needed; closed: nobody. */
@@ -35,7 +39,12 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
 
-const TTL_MS = 5_000;
+export const TTL_MS = 5_000;
+
+/** What a process announces after it changed settings: the keys it changed. */
+export type SettingsChanged = { keys: SettingKey[] };
+
+const CHANGED = "instance:settings";
 
 export const isSettingKey = (key: string): key is SettingKey => key in settingsSchema.shape;
 
@@ -53,18 +62,29 @@ export function settingFromText(key: SettingKey, text: string): unknown {
 
 export class SettingsService {
   private readonly settings: SettingRepository;
+  private readonly changes: PubSub<SettingsChanged>;
   private cached: { at: number; value: Settings } | null = null;
+  /** Counts the changes heard: a read that began before one must not be kept, it may hold the old values. */
+  private generation = 0;
 
-  constructor(db: Db) {
+  /** `changes` carries change notices between processes (without one, this process only). */
+  constructor(db: Db, changes: PubSub<SettingsChanged> = new LocalPubSub()) {
     this.settings = new SettingRepository(db);
+    this.changes = changes;
+  }
+
+  /** From now on, a change announced by any process (the CLI, another web process) drops this process's copy. */
+  follow(): Promise<void> {
+    return this.changes.subscribe(CHANGED, () => this.forget());
   }
 
   async all(): Promise<Settings> {
     if (this.cached && Date.now() - this.cached.at < TTL_MS) return this.cached.value;
+    const generation = this.generation;
     const rows = await this.settings.all();
     const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
     const value = settingsSchema.parse(raw);
-    this.cached = { at: Date.now(), value };
+    if (generation === this.generation) this.cached = { at: Date.now(), value };
     return value;
   }
 
@@ -87,14 +107,23 @@ export class SettingsService {
     return (await this.settings.putIfAbsent(key, make())) as T;
   }
 
-  /** Validates and stores changes; unknown keys and bad values are refused with a ZodError (422). */
+  /**
+   * Validates and stores changes, then tells every process; unknown keys and
+   * bad values are refused with a ZodError (422). The change is stored even
+   * when the notice cannot be sent (reported to the transport's onError):
+   * other processes then see it within TTL_MS.
+   */
   async update(changes: Partial<Settings>): Promise<Settings> {
     const next = settingsSchema.parse({ ...(await this.all()), ...changes });
-    for (const key of Object.keys(changes) as SettingKey[]) {
-      if (!(key in settingsSchema.shape)) continue;
-      await this.settings.put(key, next[key]);
-    }
-    this.cached = null;
+    const keys = (Object.keys(changes) as SettingKey[]).filter(isSettingKey);
+    for (const key of keys) await this.settings.put(key, next[key]);
+    this.forget();
+    await this.changes.publish([{ channel: CHANGED, message: { keys } }]).catch(this.changes.onError);
     return next;
+  }
+
+  private forget() {
+    this.cached = null;
+    this.generation++;
   }
 }

@@ -12,6 +12,7 @@ export type AccountFilters = {
   displayName?: string;
   email?: string;
   staff?: boolean;
+  role?: Role;
 };
 
 export type SeveredFollow = { uri: string; followerId: bigint; followingId: bigint; state: "pending" | "accepted" };
@@ -34,6 +35,7 @@ function filterWhere(f: AccountFilters): Prisma.AccountWhereInput {
   if (f.displayName) and.push({ displayName: { contains: literal(f.displayName), mode: "insensitive" } });
   if (f.email) and.push({ user: { is: { email: { contains: literal(f.email), mode: "insensitive" } } } });
   if (f.staff) and.push({ user: { is: { role: { in: ["moderator", "admin", "owner"] } } } });
+  if (f.role) and.push({ user: { is: { role: f.role } } });
   switch (f.status) {
     case "active":
       and.push({ suspendedAt: null, OR: [{ user: { is: null } }, { user: { is: { approved: true, disabledAt: null } } }] });

@@ -22,6 +22,8 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 /** How long a suspended local account's data is kept before it is deleted (Mastodon: 30 days). */
 export const SUSPENSION_GRACE_MS = 30 * 86_400_000;
 
+const ALL_PAGE = 500;
+
 export class AccountModerationService {
   private readonly repo: AccountModerationRepository;
   private readonly accounts: AccountService;
@@ -44,6 +46,17 @@ export class AccountModerationService {
 
   async list(filters: AccountFilters, range: IdRange) {
     return newestFirst(await this.repo.page(filters, range));
+  }
+
+  /** Every account the filters select, newest first, read a page at a time (the CLI lists them all). */
+  async all(filters: AccountFilters): Promise<AccountWithUser[]> {
+    const accounts: AccountWithUser[] = [];
+    for (let maxId: bigint | undefined; ; ) {
+      const page = await this.repo.page(filters, { maxId, limit: ALL_PAGE });
+      accounts.push(...page);
+      if (page.length < ALL_PAGE) return accounts;
+      maxId = page.at(-1)!.id;
+    }
   }
 
   async get(id: bigint): Promise<AccountWithUser> {

@@ -10,7 +10,7 @@ export type StreamMessage =
   | { event: "conversation"; statusId: string }
   | { event: "filters_changed" };
 
-export type Addressed = { channel: string; message: StreamMessage };
+export type Addressed<M = StreamMessage> = { channel: string; message: M };
 
 /** Hashtags are matched the way they are stored: lowercase, without the `#`. */
 export function normalizeTag(tag: string): string {

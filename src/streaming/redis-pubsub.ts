@@ -3,16 +3,21 @@ import type { Addressed, StreamMessage } from "./channels.ts";
 import { ListenerRegistry, type Listener, type PubSub } from "./pubsub.ts";
 
 // Redis PUBLISH/SUBSCRIBE, so a post made through one web process reaches
-// sockets held by every other. Channel names carry the instance's Redis
-// prefix, so instances sharing a Redis do not hear each other.
+// sockets held by every other (and a settings change reaches every
+// process's cache). Channel names carry the instance's Redis prefix, so
+// instances sharing a Redis do not hear each other. Messages are JSON.
 
-export class RedisPubSub implements PubSub {
+export class RedisPubSub<M = StreamMessage> implements PubSub<M> {
   private readonly publisher: Redis;
   private readonly connect: () => Redis;
   private readonly prefix: string;
   readonly onError: (err: unknown) => void;
-  private readonly listeners = new ListenerRegistry();
-  /** A connection in subscriber mode can do nothing else, so it is its own, opened on first use (workers never open one). */
+  private readonly listeners = new ListenerRegistry<M>();
+  /**
+   * A connection in subscriber mode can do nothing else, so it is its own,
+   * opened on first use. `connect` hands out connections whose failures are
+   * already logged (src/redis.ts), so they are not reported here again.
+   */
   private subscriber: Redis | null = null;
   private readonly pending = new Map<string, Promise<unknown>>();
 
@@ -23,21 +28,21 @@ export class RedisPubSub implements PubSub {
     this.onError = onError;
   }
 
-  async publish(messages: Addressed[]) {
+  async publish(messages: Addressed<M>[]) {
     if (!messages.length) return;
     const pipeline = this.publisher.pipeline();
     for (const { channel, message } of messages) pipeline.publish(this.prefix + channel, JSON.stringify(message));
     await pipeline.exec();
   }
 
-  async subscribe(channel: string, listener: Listener) {
+  async subscribe(channel: string, listener: Listener<M>) {
     if (this.listeners.add(channel, listener)) {
       this.pending.set(channel, this.connection().subscribe(this.prefix + channel));
     }
     await this.pending.get(channel);
   }
 
-  async unsubscribe(channel: string, listener: Listener) {
+  async unsubscribe(channel: string, listener: Listener<M>) {
     if (!this.listeners.remove(channel, listener)) return;
     this.pending.delete(channel);
     // Commands on one connection run in order, so a later SUBSCRIBE of the same channel still wins.
@@ -55,10 +60,9 @@ export class RedisPubSub implements PubSub {
   private connection(): Redis {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.connect();
-    subscriber.on("error", this.onError);
     subscriber.on("message", (channel: string, raw: string) => {
       if (!channel.startsWith(this.prefix)) return;
-      let message: StreamMessage;
+      let message: M;
       try {
         message = JSON.parse(raw);
       } catch (err) {

@@ -23,3 +23,16 @@ export function runCli(env: Record<string, string>, args: string[]): Promise<Cli
     });
   });
 }
+
+/** What the CLI needs to act on an instance started in the test's process: its database, Redis and address. */
+export function cliEnv(config: { databaseUrl: string; redisUrl: string; redisPrefix: string; publicUrl: URL }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    KITH_PUBLIC_URL: config.publicUrl.origin,
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+}

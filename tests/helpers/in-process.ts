@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
 import { createLogger } from "../../src/logging.ts";
@@ -10,12 +11,13 @@ import { clearRedisPrefix, dropDatabase, freePort, testEnv } from "./instance.ts
 
 export type InProcess = Kith & { destroy(): Promise<void> };
 
-export async function startInProcess(label: string, env: Record<string, string> = {}): Promise<InProcess> {
+/** `logger`, for a test that reads the logs; otherwise nothing is logged. */
+export async function startInProcess(label: string, env: Record<string, string> = {}, logger?: Logger): Promise<InProcess> {
   const name = `kith_test_${label}_${randomBytes(4).toString("hex")}`;
   const port = await freePort();
   const config = loadConfig({ ...testEnv(name, port), LOG_LEVEL: "silent", ...env });
   await migrateDatabase({ databaseUrl: config.databaseUrl });
-  const kith = await startKith(config, createLogger(config.logLevel));
+  const kith = await startKith(config, logger ?? createLogger(config.logLevel));
   return {
     ...kith,
     async destroy() {

@@ -1,0 +1,138 @@
+import { generatePassword } from "../auth/password.ts";
+import { parseScopes } from "../auth/scopes.ts";
+import { passwordProblem } from "../auth/sign-in.service.ts";
+import type { Core } from "../core.ts";
+import { unprocessable } from "../errors.ts";
+import type { AccountWithUser } from "../moderation/account-moderation.repository.ts";
+import { isRole, ROLES } from "../moderation/roles.ts";
+import { parse, positional, UsageError, type Subcommands } from "./admin.ts";
+
+// kith accounts create|password|list|approve|suspend|unsuspend|role|token.
+
+export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--password <password>]
+                                            create a local account; prints JSON with an access token,
+                                            and the password it made when none was given
+  kith accounts password <username> [--password <password>]
+                                            set a local account's password (prints the one it made when none is given)
+  kith accounts list [--pending] [--role ${ROLES.join("|")}]
+                                            the local accounts, newest first
+  kith accounts approve <username>          approve a pending sign-up
+  kith accounts suspend <username> [--reason <text>]
+                                            suspend a local account (its followers' servers get a Delete)
+  kith accounts unsuspend <username>        lift a suspension (followers' servers get an Update)
+  kith accounts role <username> <${ROLES.join("|")}>
+                                            give a local user a role
+  kith accounts token <username> [--scopes "read write follow admin:read admin:write"]
+                                            issue an access token (for scripts and the admin API)`;
+
+function accountJson(a: AccountWithUser) {
+  return {
+    id: a.id,
+    username: a.username,
+    role: a.user?.role ?? "user",
+    created_at: a.createdAt,
+    approved: a.user?.approved ?? true,
+    suspended: a.suspendedAt !== null,
+    suspended_at: a.suspendedAt,
+    silenced: a.silencedAt !== null,
+    disabled: Boolean(a.user?.disabledAt),
+  };
+}
+
+/** A password the account may use: a refused one changes nothing (exit 1). */
+function usable(password: string): string {
+  const problem = passwordProblem(password);
+  if (problem) throw unprocessable(problem);
+  return password;
+}
+
+/** A command whose one argument is a local username; prints the account as `act` leaves it. */
+function onUser(args: string[], act: (core: Core, account: AccountWithUser) => Promise<AccountWithUser>) {
+  const [username] = positional(parse(args, {}).positionals, ["<username>"]);
+  return async (core: Core) => accountJson(await act(core, await core.moderation.accounts.getLocal(username!)));
+}
+
+export const accountsCommands: Subcommands = {
+  create(args) {
+    const { positionals, values } = parse(args, { locked: { type: "boolean", default: false }, password: { type: "string" } });
+    const [username] = positional(positionals, ["<username>"]);
+    return async (core: Core, config) => {
+      // Checked before the account exists: a refused password leaves nothing behind.
+      const password = values.password === undefined ? generatePassword() : usable(values.password);
+      const account = await core.accounts.createLocal(username!, { locked: values.locked });
+      await core.signIn.setPassword(account.id, password);
+      const token = await core.tokens.issue(account.id);
+      return {
+        id: account.id,
+        username: account.username,
+        acct: `${account.username}@${config.domain}`,
+        url: account.uri,
+        access_token: token,
+        scopes: "read write follow",
+        // Printed only when Kith made it: the operator hands it on, as tootctl does.
+        ...(values.password === undefined ? { password } : {}),
+      };
+    };
+  },
+
+  password(args) {
+    const { positionals, values } = parse(args, { password: { type: "string" } });
+    const [username] = positional(positionals, ["<username>"]);
+    return async (core: Core) => {
+      const password = values.password === undefined ? generatePassword() : usable(values.password);
+      const account = await core.moderation.accounts.getLocal(username!);
+      await core.signIn.setPassword(account.id, password);
+      return { id: account.id, username: account.username, ...(values.password === undefined ? { password } : {}) };
+    };
+  },
+
+  list(args) {
+    const { positionals, values } = parse(args, { pending: { type: "boolean", default: false }, role: { type: "string" } });
+    positional(positionals, []);
+    const role = values.role;
+    if (role !== undefined && !isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+    return async (core: Core) => {
+      const accounts = await core.moderation.accounts.all({ origin: "local", ...(values.pending ? { status: "pending" } : {}), ...(role ? { role } : {}) });
+      return accounts.map((a) => ({ ...accountJson(a), email: a.user?.email ?? null, reason: a.user?.reason ?? null }));
+    };
+  },
+
+  approve: (args) => onUser(args, (core, account) => core.moderation.accounts.approve(account.id)),
+
+  suspend(args) {
+    const { positionals, values } = parse(args, { reason: { type: "string" } });
+    const [username] = positional(positionals, ["<username>"]);
+    return async (core: Core) => {
+      const m = core.moderation.accounts;
+      const account = await m.getLocal(username!);
+      await m.act(null, account.id, { type: "suspend" });
+      // Kith keeps no account warnings yet: the reason is echoed, not stored.
+      return { ...accountJson(await m.get(account.id)), reason: values.reason ?? null };
+    };
+  },
+
+  unsuspend: (args) => onUser(args, (core, account) => core.moderation.accounts.unsuspend(account.id)),
+
+  role(args) {
+    const [username, role] = positional(parse(args, {}).positionals, ["<username>", `<${ROLES.join("|")}>`]);
+    if (!isRole(role!)) throw new UsageError(`role must be one of ${ROLES.join(", ")}`);
+    return async (core: Core) => {
+      const m = core.moderation.accounts;
+      const account = await m.getLocal(username!);
+      return accountJson(await m.setRole(null, account.id, role));
+    };
+  },
+
+  token(args) {
+    const { positionals, values } = parse(args, { scopes: { type: "string" } });
+    const [username] = positional(positionals, ["<username>"]);
+    const parsed = parseScopes(values.scopes ?? "read write follow");
+    if ("unknown" in parsed) throw new UsageError(`unknown scope ${parsed.unknown}`);
+    if (!parsed.scopes.length) throw new UsageError("--scopes names no scope");
+    return async (core: Core) => {
+      const account = await core.moderation.accounts.getLocal(username!);
+      if (account.suspendedAt) throw unprocessable(`${username} is suspended`);
+      return { id: account.id, username: account.username, access_token: await core.tokens.issue(account.id, parsed.scopes), scopes: parsed.scopes.join(" ") };
+    };
+  },
+};
