@@ -10,6 +10,7 @@ import { v1FilterRoutes } from "./api/filters-v1.ts";
 import { tagRoutes } from "./api/tags.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { accountNoteRoutes } from "./api/account-notes.ts";
+import { accountAliasRoutes } from "./api/account-aliases.ts";
 import { suggestionRoutes } from "./api/suggestions.ts";
 import { listRoutes } from "./api/lists.ts";
 import { markerRoutes } from "./api/markers.ts";
@@ -55,6 +56,7 @@ export function registerRoutes(app: FastifyInstance, core: Core) {
   tagRoutes(app, core);
   domainBlockRoutes(app, core);
   accountNoteRoutes(app, core);
+  accountAliasRoutes(app, core);
   suggestionRoutes(app, core);
   markerRoutes(app, core);
   conversationRoutes(app, core);

@@ -1,5 +1,7 @@
 import { AccountRepository } from "./accounts/account.repository.ts";
 import { AccountService } from "./accounts/account.service.ts";
+import { AliasRepository } from "./accounts/alias.repository.ts";
+import { AliasService } from "./accounts/alias.service.ts";
 import { AccountNoteRepository } from "./account-notes/account-note.repository.ts";
 import { AccountNoteService } from "./account-notes/account-note.service.ts";
 import { KeyStore } from "./accounts/key.store.ts";
@@ -87,6 +89,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
     keys: new KeyStore(accountRepo),
     accountRepo,
     accounts,
+    aliases: new AliasService(new AliasRepository(db), accounts, jobs, config.domain),
     tokens,
     ...createAuth(db, tokens, redis, config.redisPrefix),
     ...createRegistration(db, { accountsIn, settings, tokens, follows }),

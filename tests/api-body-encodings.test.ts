@@ -95,6 +95,9 @@ const CASES: Record<string, Case> = {
   "POST /api/v1/accounts/:id/unblock": { prepare: onFresh((id) => `/api/v1/accounts/${id}/unblock`, async () => acted("block", await freshId())) },
   "POST /api/v1/accounts/:id/mute": { prepare: onFresh((id) => `/api/v1/accounts/${id}/mute`, freshId, { notifications: false, duration: 0 }) },
   "POST /api/v1/accounts/:id/unmute": { prepare: onFresh((id) => `/api/v1/accounts/${id}/unmute`, async () => acted("mute", await freshId())) },
+  // A fresh account each time, so every encoding adds (or removes) the same alias, bob.
+  "POST /api/v1/accounts/aliases": { prepare: async () => ({ token: (await freshUser("alias")).token, params: { acct: names.bob! } }) },
+  "DELETE /api/v1/accounts/aliases": { prepare: async () => ({ token: await aliased(), params: { acct: names.bob! } }) },
   "POST /api/v1/accounts/:id/note": { prepare: async () => ({ url: `/api/v1/accounts/${ids.bob}/note`, params: { comment: "met at the fair" } }) },
   "POST /api/v1/follow_requests/:id/authorize": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/authorize`, token: tokens.lena }) },
   "POST /api/v1/follow_requests/:id/reject": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/reject`, token: tokens.lena }) },
@@ -267,6 +270,12 @@ function reportActions(): Record<string, Case> {
 async function followed(id: string) {
   await api(owner, "POST", `/api/v1/accounts/${id}/follow`);
   return id;
+}
+/** The token of a new account whose one alias is bob. */
+async function aliased() {
+  const user = await freshUser("alias");
+  await api(user.token, "POST", "/api/v1/accounts/aliases", { acct: names.bob });
+  return user.token;
 }
 async function acted(action: "block" | "mute", id: string) {
   await api(owner, "POST", `/api/v1/accounts/${id}/${action}`);

@@ -153,6 +153,10 @@ export class AccountService {
     return this.accounts.findByUri(uri);
   }
 
+  findByUris(uris: string[]) {
+    return this.accounts.findByUris(uris);
+  }
+
   async getLocalByUsername(username: string): Promise<Account | null> {
     const account = await this.accounts.findByUsername(username, null);
     return account && !account.suspendedAt ? account : null;
@@ -327,7 +331,8 @@ export class AccountService {
   }
 
   private requireDirectory(): RemoteDirectory {
-    if (!this.directory) throw new Error("No remote directory wired");
+    // Only the admin CLI runs without one: it opens no federation of its own.
+    if (!this.directory) throw new KithError(503, "The admin CLI does not ask other servers: look the account up once through the server (a search with resolve=true), then try again", { internal: "No remote directory wired" });
     return this.directory;
   }
 }

@@ -7,7 +7,7 @@ import type { AccountWithUser } from "../moderation/account-moderation.repositor
 import { isRole, ROLES } from "../moderation/roles.ts";
 import { parse, positional, UsageError, type Subcommands } from "./admin.ts";
 
-// kith accounts create|password|list|approve|suspend|unsuspend|role|token.
+// kith accounts create|password|list|approve|suspend|unsuspend|role|token|alias.
 
 export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--password <password>]
                                             create a local account; prints JSON with an access token,
@@ -23,7 +23,14 @@ export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--p
   kith accounts role <username> <${ROLES.join("|")}>
                                             give a local user a role
   kith accounts token <username> [--scopes "read write follow admin:read admin:write"]
-                                            issue an access token (for scripts and the admin API)`;
+                                            issue an access token (for scripts and the admin API)
+  kith accounts alias list <username>
+  kith accounts alias add|remove <username> <handle-or-url>
+                                            the accounts <username> also is (alsoKnownAs, which a Move
+                                            to it needs); followers' servers get an Update`;
+
+const ALIAS_ACTIONS = ["list", "add", "remove"] as const;
+const isAliasAction = (action: string): action is (typeof ALIAS_ACTIONS)[number] => (ALIAS_ACTIONS as readonly string[]).includes(action);
 
 function accountJson(a: AccountWithUser) {
   return {
@@ -133,6 +140,19 @@ export const accountsCommands: Subcommands = {
       const account = await core.moderation.accounts.getLocal(username!);
       if (account.suspendedAt) throw unprocessable(`${username} is suspended`);
       return { id: account.id, username: account.username, access_token: await core.tokens.issue(account.id, parsed.scopes), scopes: parsed.scopes.join(" ") };
+    };
+  },
+
+  alias(args) {
+    const { positionals } = parse(args, {});
+    const action = positionals[0];
+    if (action === undefined) throw new UsageError(`missing ${ALIAS_ACTIONS.join("|")}`);
+    if (!isAliasAction(action)) throw new UsageError(`unknown action ${action} (${ALIAS_ACTIONS.join(", ")})`);
+    const [, username, target] = positional(positionals, [action, "<username>", ...(action === "list" ? [] : ["<handle-or-url>"])]);
+    return async (core: Core) => {
+      const account = await core.moderation.accounts.getLocal(username!);
+      const aliases = action === "list" ? await core.aliases.list(account.id) : await core.aliases[action](account.id, target!);
+      return { id: account.id, username: account.username, aliases };
     };
   },
 };
