@@ -9,11 +9,6 @@ export function idFloor(at: Date): bigint {
   return BigInt(at.getTime()) << 16n;
 }
 
-/** The millisecond an id was made for. */
-export function idTime(id: bigint): Date {
-  return new Date(Number(id >> 16n));
-}
-
 export function parseId(value: unknown): bigint | null {
   if (typeof value !== "string" || !/^\d{1,19}$/.test(value)) return null;
   const id = BigInt(value);

@@ -20,6 +20,7 @@ import type { Config } from "./config.ts";
 import { createCore, type Core } from "./core.ts";
 import { createDb } from "./db/client.ts";
 import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
+import { FEDIFY_QUEUES, fedifyQueueName, JOBS_QUEUE } from "./jobs/queue-names.ts";
 import { UNATTACHED_SWEEP_EVERY_MS } from "./media/media.service.ts";
 import type { SettingsChanged } from "./instance/settings.ts";
 import { RedisLink } from "./redis.ts";
@@ -48,7 +49,7 @@ export type AdminLink = { jobs: JobQueue; settingsChanges: PubSub<SettingsChange
 export async function openAdminLink(config: Config, logger: Logger): Promise<AdminLink> {
   const link = new RedisLink(config.redisUrl, logger);
   const redis = await link.connect();
-  const jobs = new BullMqJobQueue(redis, config.redisPrefix, reportQueueError(link, logger, "kith-jobs"));
+  const jobs = new BullMqJobQueue(redis, config.redisPrefix, reportQueueError(link, logger, JOBS_QUEUE));
   const settingsChanges = new RedisPubSub<SettingsChanged>(redis, () => link.open(), config.redisPrefix, (err) => logger.warn({ err }, "settings change notice failed"));
   return {
     jobs,
@@ -86,7 +87,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   const queueRedis = link.open();
   const prefix = config.redisPrefix;
   const queueError = (queue: string) => reportQueueError(link, logger, queue);
-  const jobs = new BullMqJobQueue(queueRedis, prefix, queueError("kith-jobs"));
+  const jobs = new BullMqJobQueue(queueRedis, prefix, queueError(JOBS_QUEUE));
   const pubsub = new RedisPubSub(redis, () => link.open(), prefix, (err) => logger.warn({ err }, "live updates (streaming) failed"));
   const settingsChanges = new RedisPubSub<SettingsChanged>(redis, () => link.open(), prefix, (err) => logger.warn({ err }, "settings change notice failed"));
   const core = createCore(config, db, jobs, { redis, pubsub, settingsChanges });
@@ -97,8 +98,8 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
   let federation: KithFederation;
   const hooks = keySealing(() => federation, () => core);
   const kv = new RedisKvStore(redis, prefix);
-  const queue = (name: string) =>
-    new BullMqMessageQueue(`fedify-${name}`, queueRedis, prefix, config.workerConcurrency, hooks, queueError(`fedify-${name}`), deprioritizeFailingHosts(kv));
+  const queue = (name: (typeof FEDIFY_QUEUES)[number]) =>
+    new BullMqMessageQueue(fedifyQueueName(name), queueRedis, prefix, config.workerConcurrency, hooks, queueError(fedifyQueueName(name)), deprioritizeFailingHosts(kv));
   const queues = { inbox: queue("inbox"), outbox: queue("outbox"), fanout: queue("fanout") };
   const outcomeCounts = new RedisCounters(async () => redis, statsKey(prefix, INBOX_OUTCOMES));
   federation = buildFederation(config, kv, queues, inboxOutcomes(outcomeCounts, logger));
@@ -122,7 +123,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "media.cleanup": async () => void (await core.media.sweepUnattached()),
       "poll.expire": ({ pollId }) => core.polls.announceEnd(BigInt(pollId)),
     };
-    const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger, queueError("kith-jobs"));
+    const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger, queueError(JOBS_QUEUE));
     jobs.runNowWith(handlers);
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // Resolves once stop is aborted and the jobs in hand have finished.

@@ -3,12 +3,13 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import type { Logger } from "pino";
 import { PermanentJobError, type EnqueueOptions, type JobHandlers, type JobName, type JobPayloads, type JobQueue } from "../src/jobs/jobs.ts";
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from "./fedify-queue.ts";
+import { JOBS_QUEUE } from "../src/jobs/queue-names.ts";
 
 // Kith's own side-effect jobs (timeline fan-out, building activities to
 // federate) on one BullMQ queue. Retried with backoff; a job that throws
 // after its last attempt stays in the failed set for the operator to see.
 
-const QUEUE = "kith-jobs";
+const QUEUE = JOBS_QUEUE;
 
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;

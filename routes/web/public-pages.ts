@@ -3,6 +3,7 @@ import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
 import { parseId } from "../../src/ids.ts";
 import type { StatusView } from "../../src/statuses/status.repository.ts";
+import { plainText } from "../../src/statuses/sanitize.ts";
 import { hashtagParam } from "../params.ts";
 import { serializeAccount } from "../serializers/account.ts";
 import { serializeStatus, serializeStatuses } from "../serializers/status.ts";
@@ -25,7 +26,8 @@ function olderLink(path: string, statuses: { id: bigint }[]): string | null {
   return statuses.length === PAGE ? `${path}?max_id=${statuses.at(-1)!.id}` : null;
 }
 
-const snippet = (html: string) => html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+/** A post's or bio's text for a page's description: plain, on one line, short. */
+const snippet = (html: string) => plainText(html).replace(/\s+/g, " ").trim().slice(0, 200);
 
 export function publicPageRoutes(app: FastifyInstance, core: Core) {
   app.get("/", async (request, reply) => {

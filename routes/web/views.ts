@@ -34,17 +34,20 @@ export type PageMeta = { title: string; description?: string; canonical?: string
 
 /** A page: `template` rendered with `data`, inside the layout. */
 export async function renderPage(core: Core, reply: FastifyReply, template: string, data: Record<string, unknown>, meta: PageMeta, status = 200) {
-  const settings = await core.settings.all();
-  const instance = { title: settings.title, shortDescription: settings.shortDescription, domain: core.config.domain };
-  const v = viewHelpers(core);
-  const body = eta.render(template, { ...data, instance, v });
+  const instance = await instanceOf(core);
+  const body = eta.render(template, { ...data, instance, v: viewHelpers(core) });
   return sendLayout(reply, { ...meta, instance, body }, status);
 }
 
 /** A page whose body is already safe HTML (the operator's documents, about, rules). */
 export async function sendHtml(core: Core, reply: FastifyReply, title: string, body: string, status = 200) {
+  return sendLayout(reply, { title, instance: await instanceOf(core), body }, status);
+}
+
+/** What every page says of the instance. */
+async function instanceOf(core: Core) {
   const settings = await core.settings.all();
-  return sendLayout(reply, { title, instance: { title: settings.title, domain: core.config.domain }, body }, status);
+  return { title: settings.title, shortDescription: settings.shortDescription, domain: core.config.domain };
 }
 
 function sendLayout(reply: FastifyReply, data: Record<string, unknown>, status: number) {

@@ -1,12 +1,11 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { ALL_QUEUES } from "../jobs/queue-names.ts";
 import { INBOX_OUTCOMES, readCounters, statsKey } from "./redis-counters.ts";
 
 // What `kith stats` prints: for each queue, the jobs waiting, running, held
 // back and failed (BullMQ's own counts) and the messages its workers handled
 // and gave up on; and what became of the activities the inbox accepted.
-
-const QUEUES = ["fedify-inbox", "fedify-outbox", "fedify-fanout", "kith-jobs"];
 
 export type InstanceStats = {
   inbox: { handled: number; ignored: Record<string, number>; retried: number; failed: number };
@@ -15,7 +14,7 @@ export type InstanceStats = {
 
 export async function readStats(redis: Redis, prefix: string): Promise<InstanceStats> {
   const queues: InstanceStats["queues"] = {};
-  for (const name of QUEUES) {
+  for (const name of ALL_QUEUES) {
     const queue = new Queue(name, { connection: redis, prefix });
     try {
       const counts = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed");
