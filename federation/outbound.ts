@@ -1,5 +1,5 @@
 import { toInstant } from "../src/temporal.ts";
-import { Accept, Announce, Block, Create, Delete, Flag, Follow, Like, Note, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Like, Move, Note, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from "@fedify/vocab";
 import type { Context } from "@fedify/fedify";
 import type { Account } from "../src/accounts/account.repository.ts";
 import type { Core } from "../src/core.ts";
@@ -189,6 +189,24 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const followers = await ctx.data.accountRepo.followerInboxes(actor.id);
       const person = await accountToPerson(ctx, actor);
       await send(ctx, actor, followers.map(recipientOf), new Update({ id: new URL(`${actor.uri}#updates/${Date.now()}`), actor: new URL(actor.uri), object: person, tos: [PUBLIC_COLLECTION] }));
+      return;
+    }
+    case "move": {
+      // Mastodon's shape: actor and object are the moving account, target the new one,
+      // to every follower's server and to those of the accounts that block it.
+      const found = await ctx.data.moves.forDelivery(BigInt(event.moveId));
+      if (!found) return;
+      const { move, origin, target } = found;
+      const recipients = [...(await ctx.data.accountRepo.followerInboxes(origin.id)), ...(await ctx.data.moves.remoteBlockers(origin.id))];
+      const byInbox = new Map(recipients.map((r) => [r.sharedInboxUrl ?? r.inboxUrl ?? r.uri, r]));
+      const activity = new Move({
+        id: new URL(`${origin.uri}#moves/${move.id}`),
+        actor: new URL(origin.uri),
+        object: new URL(origin.uri),
+        target: new URL(target.uri),
+        tos: [ctx.getFollowersUri(origin.username)],
+      });
+      await send(ctx, origin, [...byInbox.values()].map(recipientOf), activity);
       return;
     }
     case "deleteActor": {

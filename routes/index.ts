@@ -11,6 +11,7 @@ import { tagRoutes } from "./api/tags.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { accountNoteRoutes } from "./api/account-notes.ts";
 import { accountAliasRoutes } from "./api/account-aliases.ts";
+import { accountMigrationRoutes } from "./api/account-migration.ts";
 import { suggestionRoutes } from "./api/suggestions.ts";
 import { listRoutes } from "./api/lists.ts";
 import { markerRoutes } from "./api/markers.ts";
@@ -57,6 +58,7 @@ export function registerRoutes(app: FastifyInstance, core: Core) {
   domainBlockRoutes(app, core);
   accountNoteRoutes(app, core);
   accountAliasRoutes(app, core);
+  accountMigrationRoutes(app, core);
   suggestionRoutes(app, core);
   markerRoutes(app, core);
   conversationRoutes(app, core);

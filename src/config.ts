@@ -44,6 +44,7 @@ const schema = z.object({
   KITH_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
   KITH_POLL_MAX_OPTIONS: z.coerce.number().int().min(2).max(20).default(4),
   KITH_POLL_MIN_EXPIRES_IN: z.coerce.number().int().min(1).max(2_629_746).default(300),
+  KITH_MOVE_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   KITH_TRUSTED_PROXIES: z
     .string()
     .default("loopback")
@@ -89,6 +90,8 @@ export type Config = Readonly<{
   pollMaxOptions: number;
   /** Shortest poll a local author may start, in seconds. */
   pollMinExpiresIn: number;
+  /** Days a local account waits after moving before it may move again (Mastodon: 30). */
+  moveCooldownDays: number;
   /** Peers whose X-Forwarded-For is believed (Fastify trustProxy); anyone else's address is the socket's. */
   trustedProxies: readonly string[];
   rateLimitsEnabled: boolean;
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaMaxBytes: e.KITH_MEDIA_MAX_BYTES,
     pollMaxOptions: e.KITH_POLL_MAX_OPTIONS,
     pollMinExpiresIn: e.KITH_POLL_MIN_EXPIRES_IN,
+    moveCooldownDays: e.KITH_MOVE_COOLDOWN_DAYS,
     trustedProxies: Object.freeze(e.KITH_TRUSTED_PROXIES),
     rateLimitsEnabled: e.KITH_RATE_LIMITS,
     rateLimits: Object.freeze({

@@ -36,6 +36,8 @@ import { createTimelines } from "./timelines/timelines.module.ts";
 import type { PubSub } from "./streaming/pubsub.ts";
 import { createStreaming } from "./streaming/streaming.module.ts";
 import { LocalUrls } from "./urls.ts";
+import { MoveRepository } from "./moves/move.repository.ts";
+import { MoveService } from "./moves/move.service.ts";
 
 /** Fetches a post by URL from its server (set by the federation door). */
 export type StatusResolver = { resolveStatus(uri: string): Promise<import("./statuses/status.repository.ts").StatusView | null> };
@@ -82,6 +84,13 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
   reading.search.searchable = moderation.searchable;
   const push = createPush(db, { config, settings, jobs, urls, isFollowing: (a, b) => followRepo.isFollowing(a, b) });
   notifications.onCreated = (n) => push.delivery.notificationCreated(n);
+  const auth = createAuth(db, tokens, redis, config.redisPrefix);
+  const blocks = new BlockService(blockRepo, accounts, follows, jobs, urls);
+  const moves = new MoveService(
+    new MoveRepository(db),
+    { accounts, follows, blocks, mutes: reading.mutes, notifications, jobs, passwords: auth.signIn },
+    { cooldownDays: config.moveCooldownDays, localDomain: config.domain },
+  );
   return {
     config,
     urls,
@@ -91,14 +100,15 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
     accounts,
     aliases: new AliasService(new AliasRepository(db), accounts, jobs, config.domain),
     tokens,
-    ...createAuth(db, tokens, redis, config.redisPrefix),
+    ...auth,
     ...createRegistration(db, { accountsIn, settings, tokens, follows }),
     follows,
     statuses,
     ...createStatusFeatures(db, statusDeps, { statuses, accounts, jobs, notifications }),
     notifications,
     favourites: new FavouriteService(new FavouriteRepository(db), statuses, blockRepo, notifications, jobs, urls),
-    blocks: new BlockService(blockRepo, accounts, follows, jobs, urls),
+    blocks,
+    moves,
     accountNotes: new AccountNoteService(new AccountNoteRepository(db), accounts),
     suggestions: new SuggestionService(new SuggestionRepository(db), accounts),
     ...reading,

@@ -117,6 +117,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "timeline.fanout": ({ statusId }) => core.timelines.fanout(BigInt(statusId)),
       "account.refresh": ({ uri }) => core.accounts.refresh(uri),
       "status.publishScheduled": ({ scheduledStatusId }) => core.scheduledStatuses.publish(BigInt(scheduledStatusId)),
+      "account.move": ({ moveId }) => core.moves.run(BigInt(moveId)),
       "account.purge": ({ accountId, suspendedAt }) => core.moderation.accounts.purgeIfStillSuspended(BigInt(accountId), new Date(suspendedAt)),
       "push.deliver": (job) => core.push.delivery.deliver(job),
       "media.process": ({ mediaId }) => core.media.processQueued(BigInt(mediaId)),
@@ -126,6 +127,8 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
     const worker = startJobWorker(queueRedis, prefix, handlers, config.workerConcurrency, logger, queueError(JOBS_QUEUE));
     jobs.runNowWith(handlers);
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
+    // A move recorded just before a crash, whose job never reached Redis, is not lost.
+    await core.moves.resumeUnfinished();
     // Resolves once stop is aborted and the jobs in hand have finished.
     const fedifyWorkers = federation.startQueue(core, { signal: stop.signal });
     closers.push(() => worker.close(), () => fedifyWorkers);

@@ -98,6 +98,14 @@ const CASES: Record<string, Case> = {
   // A fresh account each time, so every encoding adds (or removes) the same alias, bob.
   "POST /api/v1/accounts/aliases": { prepare: async () => ({ token: (await freshUser("alias")).token, params: { acct: names.bob! } }) },
   "DELETE /api/v1/accounts/aliases": { prepare: async () => ({ token: await aliased(), params: { acct: names.bob! } }) },
+  // A fresh signed-up account each time, moving to a fresh account that names it as an alias.
+  "POST /api/v1/accounts/migration": {
+    prepare: async () => {
+      const { token, target } = await movable();
+      return { token, params: { acct: target, password: PASSWORD } };
+    },
+  },
+  "DELETE /api/v1/accounts/migration": { prepare: async () => ({ token: await moved() }) },
   "POST /api/v1/accounts/:id/note": { prepare: async () => ({ url: `/api/v1/accounts/${ids.bob}/note`, params: { comment: "met at the fair" } }) },
   "POST /api/v1/follow_requests/:id/authorize": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/authorize`, token: tokens.lena }) },
   "POST /api/v1/follow_requests/:id/reject": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/reject`, token: tokens.lena }) },
@@ -276,6 +284,19 @@ async function aliased() {
   const user = await freshUser("alias");
   await api(user.token, "POST", "/api/v1/accounts/aliases", { acct: names.bob });
   return user.token;
+}
+/** A signed-up account (with a password) and the handle of a new account that lists it as an alias. */
+async function movable() {
+  const user = await signUp();
+  const target = await freshUser("movedto");
+  await api(target.token, "POST", "/api/v1/accounts/aliases", { acct: user.username });
+  return { token: user.token, target: target.username };
+}
+/** The token of an account that has moved. */
+async function moved() {
+  const { token, target } = await movable();
+  await api(token, "POST", "/api/v1/accounts/migration", { acct: target, password: PASSWORD });
+  return token;
 }
 async function acted(action: "block" | "mute", id: string) {
   await api(owner, "POST", `/api/v1/accounts/${id}/${action}`);

@@ -1,4 +1,4 @@
-import { Accept, Announce, Block, Create, Delete, Flag, Follow, Like, Reject, Undo, Update, type Activity } from "@fedify/vocab";
+import { Accept, Announce, Block, Create, Delete, Flag, Follow, Like, Move, Reject, Undo, Update, type Activity } from "@fedify/vocab";
 import type { Federation } from "@fedify/fedify";
 import type { Core } from "../../src/core.ts";
 import { paths } from "../../src/urls.ts";
@@ -8,6 +8,7 @@ import { underDomainPolicy } from "./domain-policy.ts";
 import { onFlag } from "./flag.inbox.ts";
 import { onAccept, onFollow, onReject } from "./follow.inbox.ts";
 import { onAnnounce, onBlock, onLike, onUndo } from "./interaction.inbox.ts";
+import { onMove } from "./move.inbox.ts";
 import { onCreate, onDelete, onUpdate } from "./note.inbox.ts";
 import type { InboxOutcomes, Outcome } from "./outcomes.ts";
 
@@ -18,7 +19,7 @@ import type { InboxOutcomes, Outcome } from "./outcomes.ts";
 // activity (outcomes.ts): handled, or which rule left it alone.
 
 /** The activity types Kith has listeners for, as they are named on the wire. */
-export const LISTENED = new Set(["Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce", "Block", "Flag"]);
+export const LISTENED = new Set(["Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Like", "Announce", "Block", "Flag", "Move"]);
 
 export function registerInbox(federation: Federation<Core>, outcomes: InboxOutcomes) {
   const setters = federation
@@ -40,6 +41,7 @@ export function registerInbox(federation: Federation<Core>, outcomes: InboxOutco
   on(Announce, onAnnounce);
   on(Block, onBlock);
   on(Flag, onFlag);
+  on(Move, onMove);
   // Fedify logs the failure with the attempt and asks the retry policy next.
   setters.onError((_ctx, error) => outcomes.failed(error));
 }

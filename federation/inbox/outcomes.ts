@@ -21,6 +21,7 @@ export type Ignored =
   | "unknown-actor" // the sender cannot be resolved, or is suspended
   | "unknown-target" // what it is about (a local account or status) does not exist
   | "not-theirs" // the object is not the sender's to send (another author or origin)
+  | "refused" // a claim that failed its checks: a Move whose target does not name the origin, or has moved itself
   | "unsupported"; // an activity or object type, or a shape, Kith does not act on
 
 export type Outcome = "handled" | Ignored;

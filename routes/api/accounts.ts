@@ -4,7 +4,7 @@ import type { Core } from "../../src/core.ts";
 import { hasScope } from "../../src/auth/scopes.ts";
 import { optionalUser, principalOf, requireUser } from "../auth.ts";
 import { idList, linkHeader, pageOf, pathId } from "../params.ts";
-import { serializeAccount, serializeCredentialAccount } from "../serializers/account.ts";
+import { serializeAccount, serializeAccountWithMove, serializeCredentialAccount } from "../serializers/account.ts";
 import { serializeTimeline } from "../serializers/timeline.ts";
 import { asArray, requestParams } from "../nested-params.ts";
 import { MAX_PROFILE_FIELDS } from "../../src/accounts/account.service.ts";
@@ -19,7 +19,8 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
     const principal = await principalOf(core, request);
     const me = await requireUser(core, request, principal && hasScope(principal.scopes, "profile") ? "profile" : "read:accounts");
     const pending = await core.follows.pendingRequests(me.id, 40);
-    return serializeCredentialAccount(core, me, pending.length, await core.moderation.accounts.roleOf(me.id));
+    const moved = me.movedToUri ? await core.accounts.findByUri(me.movedToUri) : null;
+    return serializeCredentialAccount(core, me, pending.length, await core.moderation.accounts.roleOf(me.id), moved);
   });
 
   // An image file, or "" to remove it (Mastodon's `avatar=` with nothing).
@@ -68,7 +69,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
   app.get("/api/v1/accounts/lookup", async (request) => {
     await optionalUser(core, request, "read:accounts");
     const { acct } = z.object({ acct: z.string({ error: "acct is required" }).min(1, "acct is required") }).parse(request.query);
-    return serializeAccount(core, await core.accounts.lookup(acct));
+    return serializeAccountWithMove(core, await core.accounts.lookup(acct));
   });
 
   app.get("/api/v1/accounts/relationships", async (request) => {
@@ -78,7 +79,7 @@ export function accountRoutes(app: FastifyInstance, core: Core) {
 
   app.get("/api/v1/accounts/:id", async (request) => {
     await optionalUser(core, request, "read:accounts");
-    return serializeAccount(core, await core.accounts.get(pathId(request)));
+    return serializeAccountWithMove(core, await core.accounts.get(pathId(request)));
   });
 
   app.get("/api/v1/accounts/:id/statuses", async (request, reply) => {

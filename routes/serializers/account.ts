@@ -9,7 +9,12 @@ import { permissionBits, ROLE_IDS, ROLE_NAMES } from "../../src/moderation/roles
 
 export const NOBODY = Object.freeze({ automatic: [], manual: [], current_user: "denied" });
 
-export function serializeAccount(core: Core, a: Account) {
+/** `moved`: the account `a` moved to, when the caller looked it up (movedTargets); Mastodon nests it whole. */
+export function serializeAccount(core: Core, a: Account, moved?: Account | null) {
+  return { ...accountFields(core, a), ...(a.movedToUri && moved ? { moved: accountFields(core, moved) } : {}) };
+}
+
+function accountFields(core: Core, a: Account) {
   const avatar = a.avatarUrl ?? core.urls.missingAvatar();
   const header = a.headerUrl ?? core.urls.missingHeader();
   const fields = ((a.fields as ProfileField[] | null) ?? []).map((f) => ({ name: f.name, value: f.value, verified_at: f.verifiedAt ?? null }));
@@ -47,8 +52,18 @@ export function serializeAccount(core: Core, a: Account) {
     emojis: [],
     roles: [],
     fields,
-    ...(a.movedToUri ? { moved: null } : {}),
   };
+}
+
+/** The accounts these moved to, by URI: what `moved` shows, for the ones that point somewhere known. */
+export async function movedTargets(core: Core, accounts: Account[]): Promise<Map<string, Account>> {
+  const uris = [...new Set(accounts.flatMap((a) => (a.movedToUri ? [a.movedToUri] : [])))];
+  return new Map((uris.length ? await core.accounts.findByUris(uris) : []).map((a) => [a.uri, a]));
+}
+
+/** One account with where it moved, as the single-account endpoints show it. */
+export async function serializeAccountWithMove(core: Core, a: Account) {
+  return serializeAccount(core, a, a.movedToUri ? await core.accounts.findByUri(a.movedToUri) : null);
 }
 
 /** Mastodon rounds account creation to the day, so accounts cannot be timed to the second. */
@@ -63,8 +78,8 @@ function roleEntity(role: Role) {
   return { id: ROLE_IDS[role], name: ROLE_NAMES[role], permissions: permissionBits(role), color: "", highlighted: role !== "user" };
 }
 
-export function serializeCredentialAccount(core: Core, a: Account, followRequests: number, role: Role = "user") {
-  const base = serializeAccount(core, a);
+export function serializeCredentialAccount(core: Core, a: Account, followRequests: number, role: Role = "user", moved: Account | null = null) {
+  const base = serializeAccount(core, a, moved);
   return {
     ...base,
     source: {

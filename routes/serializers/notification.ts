@@ -1,6 +1,6 @@
 import type { Account } from "../../src/accounts/account.repository.ts";
 import type { Core } from "../../src/core.ts";
-import { serializeAccount } from "./account.ts";
+import { movedTargets, serializeAccount } from "./account.ts";
 import { serializeReport } from "./report.ts";
 import { serializeTimeline } from "./timeline.ts";
 
@@ -28,24 +28,27 @@ async function referenced(core: Core, rows: Row[], viewerId: bigint) {
   const statusIds = [...new Set(rows.flatMap((r) => (r.statusId ? [r.statusId] : [])))];
   const statuses = new Map((await serializeTimeline(core, await core.statuses.findByIds(statusIds), viewerId, "notifications")).map((s) => [s.id as string, s]));
   const reports = await reportsOf(core, rows);
+  // A `move` notification is read by its account's `moved`: where the account went.
+  const moved = await movedTargets(core, [...accounts.values()]);
+  const accountEntity = (a: Account) => serializeAccount(core, a, a.movedToUri ? moved.get(a.movedToUri) : null);
   const shown = rows.filter((r) => {
     const from = accounts.get(r.fromAccountId);
     return from && !from.suspendedAt && (!r.statusId || statuses.has(String(r.statusId))) && (!carriesReport(r) || reports.has(String(r.reportId)));
   });
   /** The `report` of a notification (or group) that carries one. */
   const report = (r: Row) => (carriesReport(r) ? { report: reports.get(String(r.reportId))! } : {});
-  return { accounts, statuses, shown, report };
+  return { accounts, statuses, shown, report, accountEntity };
 }
 
 /** Mastodon's Notification entities (API v1). */
 export async function serializeNotifications(core: Core, rows: Row[], viewerId: bigint) {
-  const { accounts, statuses, shown, report } = await referenced(core, rows, viewerId);
+  const { accounts, statuses, shown, report, accountEntity } = await referenced(core, rows, viewerId);
   return shown.map((r) => ({
     id: String(r.id),
     type: r.type,
     group_key: core.notifications.groupKey(r),
     created_at: r.createdAt.toISOString(),
-    account: serializeAccount(core, accounts.get(r.fromAccountId)!),
+    account: accountEntity(accounts.get(r.fromAccountId)!),
     ...(r.statusId ? { status: statuses.get(String(r.statusId)) } : {}),
     ...report(r),
   }));
@@ -62,7 +65,7 @@ export async function serializeNotification(core: Core, row: Row, viewerId: bigi
  * and statuses they refer to listed once (a report is the group's own).
  */
 export async function serializeGroupedNotifications(core: Core, rows: Row[], viewerId: bigint, groupedTypes: Set<string>) {
-  const { accounts, statuses, shown, report } = await referenced(core, rows, viewerId);
+  const { accounts, statuses, shown, report, accountEntity } = await referenced(core, rows, viewerId);
   const groups = new Map<string, Row[]>();
   for (const r of shown) {
     const key = groupedTypes.has(r.type) ? core.notifications.groupKey(r) : `ungrouped-${r.id}`;
@@ -88,7 +91,7 @@ export async function serializeGroupedNotifications(core: Core, rows: Row[], vie
   });
   const statusIds = new Set(shown.flatMap((r) => (r.statusId ? [String(r.statusId)] : [])));
   return {
-    accounts: [...used.values()].map((a) => serializeAccount(core, a)),
+    accounts: [...used.values()].map(accountEntity),
     statuses: [...statusIds].map((id) => statuses.get(id)!),
     notification_groups: notificationGroups,
   };

@@ -1,4 +1,4 @@
-import { NOTIFICATION_TYPES } from "../../src/notifications/notification.repository.ts";
+import { PUSH_ALERT_TYPES } from "../../src/notifications/notification.repository.ts";
 import type { PushSubscription } from "../../src/push/push-subscription.repository.ts";
 
 /** Mastodon's WebPushSubscription entity: every alert named, on or off. */
@@ -7,7 +7,7 @@ export function serializePushSubscription(s: PushSubscription, serverKey: string
     id: String(s.id),
     endpoint: s.endpoint,
     standard: s.standard,
-    alerts: Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, s.alerts.includes(type)])),
+    alerts: Object.fromEntries(PUSH_ALERT_TYPES.map((type) => [type, s.alerts.includes(type)])),
     policy: s.policy,
     server_key: serverKey,
   };

@@ -210,6 +210,17 @@ export class AccountService {
     return data ? this.upsertRemote(data) : null;
   }
 
+  /**
+   * The account as its server describes it right now (a remote one is fetched
+   * again and stored): what a Move's checks must read, since an alias added a
+   * moment ago is not in a copy fetched yesterday. Null when its server does not answer.
+   */
+  async fresh(account: Account): Promise<Account | null> {
+    if (account.domain === null) return this.accounts.findById(account.id);
+    const data = await this.requireDirectory().fetchActor(account.uri).catch(() => null);
+    return data && data.uri === account.uri ? this.upsertRemote(data) : null;
+  }
+
   /** The remote account behind an activity's actor: resolveUri, answered from a very recent read when there is one. */
   async resolveSender(uri: string): Promise<Account | null> {
     const seen = this.senders.get(uri);

@@ -17,6 +17,10 @@ export class CredentialRepository {
     return this.db.user.findFirst({ where, include: { account: true } });
   }
 
+  passwordHashOf(accountId: bigint) {
+    return this.db.user.findUnique({ where: { accountId }, select: { passwordHash: true } });
+  }
+
   async setPassword(accountId: bigint, passwordHash: string): Promise<void> {
     await this.db.user.update({ where: { accountId }, data: { passwordHash } });
   }

@@ -42,6 +42,11 @@ export class SignInService {
     return user && user.accountId === accountId && !signInRefusal(user) ? user.account : null;
   }
 
+  /** Whether this is the signed-in user's password: what they type to confirm a grave step, such as moving away. */
+  async isPasswordOf(accountId: bigint, password: string): Promise<boolean> {
+    return verifyPassword(password, (await this.credentials.passwordHashOf(accountId))?.passwordHash);
+  }
+
   async setPassword(accountId: bigint, password: string): Promise<void> {
     const problem = passwordProblem(password);
     if (problem) throw unprocessable(problem);

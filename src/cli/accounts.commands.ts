@@ -7,7 +7,7 @@ import type { AccountWithUser } from "../moderation/account-moderation.repositor
 import { isRole, ROLES } from "../moderation/roles.ts";
 import { parse, positional, UsageError, type Subcommands } from "./admin.ts";
 
-// kith accounts create|password|list|approve|suspend|unsuspend|role|token|alias.
+// kith accounts create|password|list|approve|suspend|unsuspend|role|token|alias|move.
 
 export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--password <password>]
                                             create a local account; prints JSON with an access token,
@@ -27,7 +27,11 @@ export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--p
   kith accounts alias list <username>
   kith accounts alias add|remove <username> <handle-or-url>
                                             the accounts <username> also is (alsoKnownAs, which a Move
-                                            to it needs); followers' servers get an Update`;
+                                            to it needs); followers' servers get an Update
+  kith accounts move <username> <handle-or-url>
+                                            move <username> to the account named (which must list it as an
+                                            alias): followers' servers get a Move, local followers follow
+                                            the new account; the operator needs no password`;
 
 const ALIAS_ACTIONS = ["list", "add", "remove"] as const;
 const isAliasAction = (action: string): action is (typeof ALIAS_ACTIONS)[number] => (ALIAS_ACTIONS as readonly string[]).includes(action);
@@ -153,6 +157,15 @@ export const accountsCommands: Subcommands = {
       const account = await core.moderation.accounts.getLocal(username!);
       const aliases = action === "list" ? await core.aliases.list(account.id) : await core.aliases[action](account.id, target!);
       return { id: account.id, username: account.username, aliases };
+    };
+  },
+
+  move(args) {
+    const [username, target] = positional(parse(args, {}).positionals, ["<username>", "<handle-or-url>"]);
+    return async (core: Core) => {
+      const account = await core.moderation.accounts.getLocal(username!);
+      const move = await core.moves.moveOut(account.id, target!, "operator");
+      return { id: move.id, username: account.username, moved_to: move.target.uri, started_at: move.createdAt, followers_pending: move.followersPending };
     };
   },
 };

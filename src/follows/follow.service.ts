@@ -36,7 +36,10 @@ export class FollowService {
    */
   async follow(followerId: bigint, targetId: bigint, options: { showReblogs?: boolean; notify?: boolean } = {}) {
     if (followerId === targetId) throw unprocessable("You cannot follow yourself");
-    const target = await this.accounts.get(targetId);
+    const [follower, target] = await Promise.all([this.accounts.get(followerId), this.accounts.get(targetId)]);
+    // A moved account is frozen: it neither follows nor is followed; its followers go to the new one.
+    if (follower.domain === null && follower.movedToUri) throw unprocessable(`Your account has moved to ${follower.movedToUri}; follow from the new account`);
+    if (target.movedToUri) throw unprocessable(`This account has moved to ${target.movedToUri}; follow that account instead`);
     if (await this.blocks.eitherBlocks(followerId, targetId)) throw forbidden("You cannot follow this account");
     if (target.domain !== null && (await this.domainBlocks?.blocks(followerId, target.domain))) throw forbidden("You cannot follow this account");
     const id = await this.follows.reserveId();
@@ -70,6 +73,10 @@ export class FollowService {
   /** A remote actor's Follow reached a local account. */
   async receiveFollow(follower: Account, target: Account, followUri: string) {
     if (target.domain !== null || follower.domain === null) return;
+    if (target.movedToUri) {
+      await this.jobs.enqueue("federate", { kind: "rejectFollow", followUri, followerId: String(follower.id), targetId: String(target.id) }, { now: true });
+      return;
+    }
     const state = target.locked ? "pending" : "accepted";
     const written = await this.follows.createUnlessRefused({ followerId: follower.id, followingId: target.id, uri: followUri, state }, follower.domain);
     if (!written) {

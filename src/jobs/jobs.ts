@@ -22,6 +22,8 @@ export type Outbound =
   | { kind: "updateActor"; accountId: string }
   /** A suspended local account is gone for now: Delete{Person} to its followers' servers. */
   | { kind: "deleteActor"; accountId: string }
+  /** A local account moved: Move to its followers' and blockers' servers. */
+  | { kind: "move"; moveId: string }
   /** A forwarded report: Flag from the instance actor to the reported account's server. */
   | { kind: "flag"; reportId: string }
   /** A local account's choices in a remote poll, one Create{Note} per choice to the poll's author. */
@@ -44,6 +46,8 @@ export type JobPayloads = {
   "federate": Outbound;
   "timeline.fanout": { statusId: string };
   "account.refresh": { uri: string };
+  /** An account moved: its local followers follow the target instead (src/moves/move.service.ts). */
+  "account.move": { moveId: string };
   /** A suspended local account's grace period is over: its data goes, unless it was unsuspended meanwhile. */
   "account.purge": { accountId: string; suspendedAt: string };
   "status.publishScheduled": { scheduledStatusId: string };

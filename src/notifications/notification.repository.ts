@@ -13,11 +13,15 @@ export const NOTIFICATION_TYPES = [
   "favourite",
   "poll",
   "update",
+  "move",
   "admin.sign_up",
   "admin.report",
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** The types a Web Push subscription can ask for: Mastodon's alerts have no `move`. */
+export const PUSH_ALERT_TYPES = NOTIFICATION_TYPES.filter((type) => type !== "move");
 
 /** What a notification is about: the status (mentions, favourites...) or the report (admin.report). */
 export type NotificationSubject = { statusId?: bigint | null; reportId?: bigint | null };

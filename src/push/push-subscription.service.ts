@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { notFound, unprocessable } from "../errors.ts";
-import { NOTIFICATION_TYPES } from "../notifications/notification.repository.ts";
+import { PUSH_ALERT_TYPES } from "../notifications/notification.repository.ts";
 import type { PushChoices, PushSubscriptionRepository } from "./push-subscription.repository.ts";
 import { sealToken } from "./token-seal.ts";
 import { base64urlBytes, isP256Point, type VapidKeys } from "./vapid.ts";
@@ -25,7 +25,7 @@ const MAX_ENDPOINT_LENGTH = 2048;
 const isLoopback = (host: string) => host === "localhost" || (isIP(host) === 4 && host.startsWith("127.")) || host === "::1";
 
 function choices(input: PushChoicesInput): PushChoices {
-  const alerts = NOTIFICATION_TYPES.filter((type) => input.alerts?.[type] === true);
+  const alerts = PUSH_ALERT_TYPES.filter((type) => input.alerts?.[type] === true);
   return { alerts, policy: input.policy ?? "all" };
 }
 

@@ -115,6 +115,7 @@ export class StatusService {
 
   /** Checks everything a new status needs (text, reply target, media, poll) without writing anything. */
   async prepare(author: Account, input: NewStatus): Promise<Prepared> {
+    if (author.domain === null && author.movedToUri) throw unprocessable(`This account has moved to ${author.movedToUri} and can no longer post; post from the new account`);
     const text = input.text ?? "";
     const mediaIds = [...new Set(input.mediaIds ?? [])];
     validateText(text, mediaIds.length > 0);

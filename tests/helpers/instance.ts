@@ -55,6 +55,9 @@ export function testEnv(name: string, port: number): Record<string, string> {
 
 export type TestAccount = { id: string; username: string; acct: string; url: string; token: string };
 
+/** Instances started in this test file and not yet destroyed: a failing test prints their logs (tests/setup/logs-on-failure.ts). */
+export const liveInstances = new Set<KithInstance>();
+
 export class KithInstance {
   readonly port: number;
   readonly origin: string;
@@ -80,6 +83,7 @@ export class KithInstance {
   static async create(label: string, extraEnv: Record<string, string> = {}): Promise<KithInstance> {
     const name = `kith_test_${label}_${randomBytes(4).toString("hex")}`;
     const instance = new KithInstance(await freePort(), name, extraEnv);
+    liveInstances.add(instance);
     await run(process.execPath, [cli, "migrate"], { env: instance.env });
     return instance;
   }
@@ -152,6 +156,7 @@ export class KithInstance {
   }
 
   async destroy(): Promise<void> {
+    liveInstances.delete(this);
     await this.stop("SIGKILL").catch(() => undefined);
     await Promise.all([...this.workers].map((w) => stopChild(w, "SIGKILL").catch(() => undefined)));
     await dropDatabase(this.env.DATABASE_URL!.split("/").pop()!);
