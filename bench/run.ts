@@ -18,7 +18,7 @@ import { renderTable } from "./lib/table.ts";
 // database (cloned from a template migrated once per run) and Redis prefix,
 // prints a table and writes bench/results/latest.json. Not part of `npm test`.
 
-const MEASUREMENTS = ["delivery", "inbox", "fanout", "timelines", "memory", "retry"] as const;
+const MEASUREMENTS = ["delivery", "inbox", "fanout", "timelines", "memory", "retry", "move"] as const;
 
 const { values } = parseArgs({
   options: {

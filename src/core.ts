@@ -88,8 +88,8 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
   const blocks = new BlockService(blockRepo, accounts, follows, jobs, urls);
   const moves = new MoveService(
     new MoveRepository(db),
-    { accounts, follows, blocks, mutes: reading.mutes, notifications, jobs, passwords: auth.signIn },
-    { cooldownDays: config.moveCooldownDays, localDomain: config.domain },
+    { accounts, blocks, mutes: reading.mutes, notifications, jobs, passwords: auth.signIn },
+    { cooldownDays: config.moveCooldownDays, localDomain: config.domain, followUriPrefix: urls.followPrefix() },
   );
   return {
     config,

@@ -43,7 +43,11 @@ export class LocalUrls {
     return `${this.profile(username)}/${id}`;
   }
   follow(id: bigint) {
-    return `${this.origin}/activities/follows/${id}`;
+    return `${this.followPrefix()}${id}`;
+  }
+  /** A local follow's URI is this and its id (bulk writes build it in SQL). */
+  followPrefix() {
+    return `${this.origin}/activities/follows/`;
   }
   like(username: string, id: bigint) {
     return `${this.actor(username)}#likes/${id}`;

@@ -292,10 +292,11 @@ async function movable() {
   await api(target.token, "POST", "/api/v1/accounts/aliases", { acct: user.username });
   return { token: user.token, target: target.username };
 }
-/** The token of an account that has moved. */
+/** The token of an account that has moved (its move's job done, so every encoding sees the same move). */
 async function moved() {
   const { token, target } = await movable();
   await api(token, "POST", "/api/v1/accounts/migration", { acct: target, password: PASSWORD });
+  await waitFor(async () => (await api(token, "GET", "/api/v1/accounts/migration")).moves[0]?.finished_at, "the move's job to finish");
   return token;
 }
 async function acted(action: "block" | "mute", id: string) {

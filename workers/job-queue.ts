@@ -10,6 +10,7 @@ import { JOBS_QUEUE } from "../src/jobs/queue-names.ts";
 // after its last attempt stays in the failed set for the operator to see.
 
 const QUEUE = JOBS_QUEUE;
+const BACKGROUND_PRIORITY = 100;
 
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;
@@ -40,6 +41,8 @@ export class BullMqJobQueue implements JobQueue {
     await this.queue.add(name, data, {
       jobId,
       ...(options?.delayMs ? { delay: options.delayMs } : {}),
+      // BullMQ hands out every job without a priority before any job with one.
+      ...(options?.background ? { priority: BACKGROUND_PRIORITY } : {}),
       attempts: 8,
       backoff: { type: "exponential", delay: 2_000 },
       removeOnComplete: true,

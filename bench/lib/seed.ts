@@ -53,3 +53,39 @@ export async function seedRemoteFollowers(client: pg.Client, targetId: bigint, h
     throw error;
   }
 }
+
+/**
+ * `count` local accounts (sharing the key pair of `keysOf`, so none is made
+ * here) following `targetId`, accepted. Returns how many follows were made.
+ */
+export async function seedLocalFollowers(client: pg.Client, targetId: bigint, count: number, keysOf: bigint, origin: string, label: string): Promise<number> {
+  const base = idBase();
+  await client.query("BEGIN");
+  try {
+    await client.query(
+      `INSERT INTO "Account" (id, username, uri, url, "updatedAt")
+       SELECT $1::bigint + n, $3 || n, $4 || '/users/' || $3 || n, $4 || '/@' || $3 || n, now() FROM generate_series(1, $2::int) AS n`,
+      [String(base), count, label, origin],
+    );
+    await client.query(
+      `INSERT INTO "KeyPair" ("accountId", algorithm, "publicJwk", "privateJwk")
+       SELECT a.id, k.algorithm, k."publicJwk", k."privateJwk" FROM "Account" a JOIN "KeyPair" k ON k."accountId" = $3::bigint
+       WHERE a.id > $1::bigint AND a.id <= $1::bigint + $2::int`,
+      [String(base), count, String(keysOf)],
+    );
+    const follows = await client.query(
+      `INSERT INTO "Follow" (id, "followerId", "followingId", uri, state)
+       SELECT a.id + 500000000, a.id, $3::bigint, a.uri || '#follows/' || $3::text, 'accepted'
+       FROM "Account" a WHERE a.id > $1::bigint AND a.id <= $1::bigint + $2::int`,
+      [String(base), count, String(targetId)],
+    );
+    await client.query(`UPDATE "Account" SET "followersCount" = "followersCount" + $2 WHERE id = $1`, [String(targetId), follows.rowCount]);
+    await client.query("COMMIT");
+    // As autovacuum would soon after such a write on a live server.
+    await client.query(`ANALYZE "Account", "Follow", "KeyPair"`);
+    return follows.rowCount ?? 0;
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
+}

@@ -75,6 +75,12 @@ export type EnqueueOptions = {
    * process that runs no jobs.
    */
   now?: boolean;
+  /**
+   * Bulk work that may wait (the thousands of Follows and Undos of a big
+   * move): handed out only when no other job is waiting, so it never holds
+   * up posts, deliveries or the move itself.
+   */
+  background?: boolean;
 };
 
 export interface JobQueue {

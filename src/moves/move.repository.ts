@@ -1,11 +1,29 @@
 import type { Db } from "../db/client.ts";
-import type { AccountMove, Follow } from "../generated/prisma/client.ts";
+import { execute, queryRows } from "../db/direct.ts";
+import { Prisma, type AccountMove, type Follow } from "../generated/prisma/client.ts";
+import type { FollowState } from "../generated/prisma/enums.ts";
+import type { Outbound } from "../jobs/jobs.ts";
+import { NotificationRepository } from "../notifications/notification.repository.ts";
 
 export type { AccountMove };
 export type MoveDirection = "out" | "in";
 
 /** A local follower of the moving account, with what their follow carries over. */
-export type MovingFollow = Pick<Follow, "id" | "followerId" | "showReblogs" | "notify">;
+export type MovingFollow = Pick<Follow, "id" | "followerId" | "showReblogs" | "notify"> & { follower: { movedToUri: string | null; suspendedAt: Date | null } };
+
+/** What one batch of a move changed, for the side effects that follow it. */
+export type Repointed = {
+  /** Followers who could not move: the target blocks them or they it, or they have moved or been suspended themselves. */
+  refused: number;
+  /** Follows of the target this batch made (pending when the target is remote: its server must accept). */
+  made: { id: bigint; followerId: bigint; state: FollowState }[];
+  /** Follows of the origin this batch ended. */
+  ended: { followerId: bigint; uri: string }[];
+  /** The `move` notifications made, with the push subscriptions that want them. */
+  notices: { id: bigint; accountId: bigint; pushTo: bigint[] }[];
+};
+
+export type RepointTarget = { id: bigint; domain: string | null };
 
 export class MoveRepository {
   private readonly db: Db;
@@ -46,7 +64,7 @@ export class MoveRepository {
       where: { followingId: originId, id: { gt: cursor }, follower: { domain: null } },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, followerId: true, showReblogs: true, notify: true },
+      select: { id: true, followerId: true, showReblogs: true, notify: true, follower: { select: { movedToUri: true, suspendedAt: true } } },
     });
   }
 
@@ -55,19 +73,64 @@ export class MoveRepository {
     return this.db.follow.count({ where: { followingId: originId, id: { gt: cursor }, follower: { domain: null } } });
   }
 
-  /** A batch is done: the cursor and the count of followers who could not move go together. */
-  advance(id: bigint, cursor: bigint, failed: number) {
-    return this.db.accountMove.update({ where: { id }, data: { cursor, followersFailed: { increment: failed } } });
+  /**
+   * Moves one batch of local followers from the origin to the target in one
+   * transaction: the follows of the target (options kept), the lists, the
+   * `move` notifications, the end of the follows of the origin, every
+   * counter, the move's cursor, and what other servers must be told of it
+   * (`tell`, kept in `unsent` until queued). So a batch is done whole or not
+   * at all, and a job run again redoes nothing and forgets nothing.
+   *
+   * A local target's new follows are accepted at once, as Mastodon rewrites
+   * them: the target asked for these followers by naming the origin.
+   */
+  repoint(move: Pick<AccountMove, "id" | "originId">, batch: MovingFollow[], target: RepointTarget, followUriPrefix: string, tell: (done: Repointed) => Outbound[]): Promise<Repointed> {
+    const now = new Date();
+    return this.db.$transaction(
+      async (tx) => {
+        // No join with Account: right after a bulk write its statistics may be stale, and the plan with them was quadratic.
+        const free = batch.filter((f) => f.followerId !== target.id && f.follower.movedToUri === null && f.follower.suspendedAt === null);
+        const ok = await queryRows<{ followerId: bigint; showReblogs: boolean; notify: boolean }>(tx, Prisma.sql`
+          SELECT b.fid AS "followerId", b.reblogs AS "showReblogs", b.notify
+          FROM unnest(${free.map((f) => String(f.followerId))}::bigint[], ${free.map((f) => f.showReblogs)}::boolean[], ${free.map((f) => f.notify)}::boolean[]) AS b(fid, reblogs, notify)
+          WHERE NOT EXISTS (SELECT 1 FROM "Block" x WHERE (x."accountId" = b.fid AND x."targetId" = ${target.id}::bigint) OR (x."accountId" = ${target.id}::bigint AND x."targetId" = b.fid))
+            AND NOT EXISTS (SELECT 1 FROM "AccountDomainBlock" d WHERE d."accountId" = b.fid AND d.domain = ${target.domain})`);
+        const ids = ok.map((f) => String(f.followerId));
+        const state: FollowState = target.domain === null ? "accepted" : "pending";
+        const made = await queryRows<{ id: bigint; followerId: bigint; state: FollowState }>(tx, Prisma.sql`
+          INSERT INTO "Follow" (id, "followerId", "followingId", uri, state, "showReblogs", notify, "createdAt")
+          SELECT n.id, n.fid, ${target.id}::bigint, ${followUriPrefix} || n.id::text, ${state}::"FollowState", n.reblogs, n.notify, ${now}::timestamp(3)
+          FROM (SELECT kith_id() AS id, o.* FROM unnest(${ids}::bigint[], ${ok.map((f) => f.showReblogs)}::boolean[], ${ok.map((f) => f.notify)}::boolean[]) AS o(fid, reblogs, notify)) n
+          ON CONFLICT DO NOTHING
+          RETURNING id, "followerId", state`);
+        const accepted = made.filter((f) => f.state === "accepted").map((f) => String(f.followerId));
+        await count(tx, accepted, target.id, 1);
+        await execute(tx, Prisma.sql`
+          INSERT INTO "ListAccount" ("listId", "accountId")
+          SELECT la."listId", ${target.id}::bigint FROM "ListAccount" la JOIN "List" l ON l.id = la."listId"
+          WHERE la."accountId" = ${move.originId}::bigint AND l."accountId" = ANY(${ids}::bigint[])
+          ON CONFLICT DO NOTHING`);
+        const ended = await queryRows<{ followerId: bigint; uri: string; state: FollowState }>(tx, Prisma.sql`
+          DELETE FROM "Follow" WHERE "followingId" = ${move.originId}::bigint AND "followerId" = ANY(${ids}::bigint[])
+          RETURNING "followerId", uri, state`);
+        await count(tx, ended.filter((f) => f.state === "accepted").map((f) => String(f.followerId)), move.originId, -1);
+        const notices = await new NotificationRepository(tx as unknown as Db).createManyUnlessSilenced(ok.map((f) => f.followerId), move.originId, "move");
+        const done: Repointed = { refused: batch.length - ok.length, made, ended, notices };
+        const unsent = tell(done);
+        await tx.accountMove.update({ where: { id: move.id }, data: { cursor: batch.at(-1)!.id, followersFailed: { increment: done.refused }, unsent } });
+        return done;
+      },
+      { timeout: 60_000 },
+    );
+  }
+
+  /** What a batch left to send, once queued. */
+  clearUnsent(id: bigint) {
+    return this.db.accountMove.update({ where: { id }, data: { unsent: [] } });
   }
 
   finish(id: bigint) {
     return this.db.accountMove.updateMany({ where: { id, finishedAt: null }, data: { finishedAt: new Date() } });
-  }
-
-  /** The follower's lists that hold the origin take the target as well. */
-  async copyListMemberships(ownerId: bigint, fromId: bigint, toId: bigint) {
-    const lists = await this.db.listAccount.findMany({ where: { accountId: fromId, list: { accountId: ownerId } }, select: { listId: true } });
-    if (lists.length) await this.db.listAccount.createMany({ data: lists.map((l) => ({ listId: l.listId, accountId: toId })), skipDuplicates: true });
   }
 
   /** Local accounts that block the origin. */
@@ -90,4 +153,13 @@ export class MoveRepository {
   clearRedirect(accountId: bigint) {
     return this.db.account.update({ where: { id: accountId }, data: { movedToUri: null } });
   }
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Follows made (delta 1) or ended (-1): each follower's following count and the followed account's followers count. */
+async function count(tx: Tx, followerIds: string[], followedId: bigint, delta: 1 | -1) {
+  if (!followerIds.length) return;
+  await execute(tx, Prisma.sql`UPDATE "Account" SET "followingCount" = "followingCount" + ${delta}::int WHERE id = ANY(${followerIds}::bigint[])`);
+  await execute(tx, Prisma.sql`UPDATE "Account" SET "followersCount" = "followersCount" + ${delta * followerIds.length}::int WHERE id = ${followedId}::bigint`);
 }

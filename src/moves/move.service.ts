@@ -2,11 +2,10 @@ import type { Account } from "../accounts/account.repository.ts";
 import type { AccountService } from "../accounts/account.service.ts";
 import { forbidden, KithError, notFound, unprocessable } from "../errors.ts";
 import type { BlockService } from "../interactions/block.service.ts";
-import type { JobQueue } from "../jobs/jobs.ts";
+import type { JobQueue, Outbound } from "../jobs/jobs.ts";
 import type { MuteService } from "../mutes/mute.service.ts";
 import type { NotificationService } from "../notifications/notification.service.ts";
-import type { FollowService } from "../follows/follow.service.ts";
-import type { AccountMove, MoveRepository, MovingFollow } from "./move.repository.ts";
+import type { AccountMove, MoveRepository, Repointed } from "./move.repository.ts";
 
 // Moving an account to another server, as Mastodon does it (its
 // AccountMigration, MoveService, Move activity and MoveWorker): the origin
@@ -20,9 +19,8 @@ import type { AccountMove, MoveRepository, MovingFollow } from "./move.repositor
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Mastodon ignores a second Move of the same account within a week. */
 export const REMOTE_MOVE_QUIET_MS = 7 * DAY_MS;
-/** Followers read per batch, and moved side by side within one. */
-const BATCH = 200;
-const PARALLEL = 16;
+/** Followers moved per batch, in one transaction. */
+const BATCH = 500;
 
 export type MoveConfirmation = { password: string } | "operator";
 
@@ -42,14 +40,14 @@ export type MoveProgress = {
   followersPending: number;
 };
 
-export type MoveServiceOptions = { cooldownDays: number; localDomain: string };
+/** `followUriPrefix`: a local follow's id is appended to it to make its URI (LocalUrls.follow). */
+export type MoveServiceOptions = { cooldownDays: number; localDomain: string; followUriPrefix: string };
 
 type Passwords = { isPasswordOf(accountId: bigint, password: string): Promise<boolean> };
 
 export class MoveService {
   private readonly moves: MoveRepository;
   private readonly accounts: AccountService;
-  private readonly follows: FollowService;
   private readonly blocks: BlockService;
   private readonly mutes: MuteService;
   private readonly notifications: NotificationService;
@@ -59,12 +57,11 @@ export class MoveService {
 
   constructor(
     moves: MoveRepository,
-    collaborators: { accounts: AccountService; follows: FollowService; blocks: BlockService; mutes: MuteService; notifications: NotificationService; jobs: JobQueue; passwords: Passwords },
+    collaborators: { accounts: AccountService; blocks: BlockService; mutes: MuteService; notifications: NotificationService; jobs: JobQueue; passwords: Passwords },
     options: MoveServiceOptions,
   ) {
     this.moves = moves;
     this.accounts = collaborators.accounts;
-    this.follows = collaborators.follows;
     this.blocks = collaborators.blocks;
     this.mutes = collaborators.mutes;
     this.notifications = collaborators.notifications;
@@ -152,17 +149,17 @@ export class MoveService {
       await this.jobs.enqueue("federate", { kind: "updateActor", accountId: String(origin.id) });
       await this.jobs.enqueue("federate", { kind: "move", moveId: String(move.id) });
     }
+    // A killed run may have left a batch's deliveries unqueued.
+    await this.flush(move.id, move.unsent as Outbound[]);
     let cursor = move.cursor;
     for (;;) {
       const batch = await this.moves.localFollowersAfter(origin.id, cursor, BATCH);
       if (!batch.length) break;
-      let moved = 0;
-      for (let i = 0; i < batch.length; i += PARALLEL) {
-        const results = await Promise.all(batch.slice(i, i + PARALLEL).map((follow) => this.moveFollower(follow, origin, target)));
-        moved += results.filter(Boolean).length;
-      }
+      let unsent: Outbound[] = [];
+      const done = await this.moves.repoint(move, batch, target, this.options.followUriPrefix, (done) => (unsent = deliveriesOf(origin, target, done)));
+      await this.flush(move.id, unsent);
+      await this.notifications.announce("move", done.notices);
       cursor = batch.at(-1)!.id;
-      await this.moves.advance(move.id, cursor, batch.length - moved);
     }
     await this.carryBlocksAndMutes(origin, target);
     await this.moves.finish(move.id);
@@ -192,23 +189,11 @@ export class MoveService {
     return this.jobs.enqueue("account.move", { moveId: String(moveId) }, { dedupeKey: `move:${moveId}` });
   }
 
-  /**
-   * One local follower follows the target with the same options and lists,
-   * hears of the move, and stops following the origin. Each step is a no-op
-   * the second time. A follower the target refuses (a block) stays where they were.
-   */
-  private async moveFollower(follow: MovingFollow, origin: Account, target: Account): Promise<boolean> {
-    if (follow.followerId === target.id) return false;
-    try {
-      await this.follows.follow(follow.followerId, target.id, { showReblogs: follow.showReblogs, notify: follow.notify });
-    } catch (error) {
-      if (error instanceof KithError) return false;
-      throw error;
-    }
-    await this.moves.copyListMemberships(follow.followerId, origin.id, target.id);
-    await this.notifications.notify({ id: follow.followerId, domain: null }, origin.id, "move");
-    await this.follows.unfollow(follow.followerId, origin.id);
-    return true;
+  /** Queues what a batch must tell other servers, then forgets it (queued twice at worst: each is harmless to repeat). */
+  private async flush(moveId: bigint, unsent: Outbound[]) {
+    if (!unsent.length) return;
+    await Promise.all(unsent.map((event) => this.jobs.enqueue("federate", event, { background: true })));
+    await this.moves.clearUnsent(moveId);
   }
 
   /** Local blocks and mutes of the origin apply to the target too (Mastodon carries them over). */
@@ -259,6 +244,14 @@ export class MoveService {
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** What other servers must hear of a batch: Follows to a remote target, Undos to a remote origin. */
+function deliveriesOf(origin: Account, target: Account, done: Repointed): Outbound[] {
+  return [
+    ...(target.domain !== null ? done.made.map((f): Outbound => ({ kind: "follow", followId: String(f.id) })) : []),
+    ...(origin.domain !== null ? done.ended.map((f): Outbound => ({ kind: "undoFollow", followUri: f.uri, followerId: String(f.followerId), targetId: String(origin.id) })) : []),
+  ];
+}
 
 /** A block or mute the rules refuse (the account is gone, say) is skipped; anything else is a failure to retry. */
 function ignoreRefusal(error: unknown) {

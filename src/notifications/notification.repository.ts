@@ -73,6 +73,31 @@ export class NotificationRepository {
     );
   }
 
+  /**
+   * One notification of `type` from one sender to each of many local
+   * accounts, in one statement, with createUnlessSilenced's rules; repeats
+   * are no-ops. The notifications made, with their push subscriptions.
+   */
+  createManyUnlessSilenced(accountIds: bigint[], fromAccountId: bigint, type: NotificationType): Promise<(Created & { accountId: bigint })[]> {
+    if (!accountIds.length) return Promise.resolve([]);
+    const now = new Date();
+    return queryRows(this.db, Prisma.sql`
+      INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "createdAt")
+      SELECT kith_id(), r.id, ${fromAccountId}::bigint, ${type}, ${now}::timestamp(3)
+      FROM unnest(${accountIds.map(String)}::bigint[]) AS r(id)
+      WHERE r.id <> ${fromAccountId}::bigint
+        AND NOT EXISTS (
+          SELECT 1 FROM "Mute" m WHERE m."accountId" = r.id AND m."targetId" = ${fromAccountId}::bigint AND m.notifications
+            AND (m."expiresAt" IS NULL OR m."expiresAt" > ${now}::timestamp(3)))
+        AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."accountId" = r.id AND b."targetId" = ${fromAccountId}::bigint)
+        AND NOT EXISTS (
+          SELECT 1 FROM "Account" a JOIN "AccountDomainBlock" d ON d."accountId" = r.id AND d.domain = a.domain
+          WHERE a.id = ${fromAccountId}::bigint
+            AND NOT EXISTS (SELECT 1 FROM "Follow" f WHERE f."followerId" = r.id AND f."followingId" = ${fromAccountId}::bigint AND f.state = 'accepted'))
+      ON CONFLICT DO NOTHING
+      RETURNING id, "accountId", ARRAY(${subscriptionsWanting(Prisma.sql`"Notification"."accountId"`, type)}) AS "pushTo"`);
+  }
+
   private async insert(data: NewNotification, unless: Prisma.Sql, now: Date): Promise<Created | null> {
     const rows = await queryRows<{ id: bigint; pushTo: bigint[] }>(this.db, Prisma.sql`
       INSERT INTO "Notification" (id, "accountId", "fromAccountId", type, "statusId", "reportId", "createdAt")

@@ -42,6 +42,11 @@ export class NotificationService {
     await this.created(data, await this.notifications.create(data));
   }
 
+  /** Notifications written in bulk elsewhere (a move's batch): live updates and pushes, as for one made here. */
+  async announce(type: NotificationType, created: { id: bigint; accountId: bigint; pushTo: bigint[] }[]) {
+    await Promise.all(created.map((row) => this.created({ accountId: row.accountId, type }, row)));
+  }
+
   private async created({ accountId, type }: { accountId: bigint; type: NotificationType }, created: { id: bigint; pushTo: bigint[] } | null) {
     if (!created) return;
     await this.events.publish({ type: "notification.created", accountId, notificationId: created.id });

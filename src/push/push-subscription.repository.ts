@@ -7,8 +7,8 @@ export type { PushSubscription };
 export type PushChoices = { alerts: string[]; policy: string };
 
 /** The ids of an account's subscriptions that want this type of notification: a subquery of the notification's insert. */
-export const subscriptionsWanting = (accountId: bigint, type: string) =>
-  Prisma.sql`SELECT id FROM "PushSubscription" WHERE "accountId" = ${accountId}::bigint AND ${type} = ANY(alerts) AND policy <> 'none' ORDER BY id`;
+export const subscriptionsWanting = (accountId: bigint | Prisma.Sql, type: string) =>
+  Prisma.sql`SELECT id FROM "PushSubscription" WHERE "accountId" = ${accountId instanceof Prisma.Sql ? accountId : Prisma.sql`${accountId}::bigint`} AND ${type} = ANY(alerts) AND policy <> 'none' ORDER BY id`;
 
 export type NewPushSubscription = PushChoices & {
   accessTokenId: bigint;

@@ -10,6 +10,7 @@ CREATE TABLE "AccountMove" (
     "cursor" BIGINT NOT NULL DEFAULT 0,
     "followersTotal" INTEGER NOT NULL DEFAULT 0,
     "followersFailed" INTEGER NOT NULL DEFAULT 0,
+    "unsent" JSONB NOT NULL DEFAULT '[]',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finishedAt" TIMESTAMP(3),
 
