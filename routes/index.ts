@@ -12,6 +12,7 @@ import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { accountNoteRoutes } from "./api/account-notes.ts";
 import { accountAliasRoutes } from "./api/account-aliases.ts";
 import { accountMigrationRoutes } from "./api/account-migration.ts";
+import { csvPortabilityRoutes } from "./api/csv-portability.ts";
 import { suggestionRoutes } from "./api/suggestions.ts";
 import { listRoutes } from "./api/lists.ts";
 import { markerRoutes } from "./api/markers.ts";
@@ -59,6 +60,7 @@ export function registerRoutes(app: FastifyInstance, core: Core) {
   accountNoteRoutes(app, core);
   accountAliasRoutes(app, core);
   accountMigrationRoutes(app, core);
+  csvPortabilityRoutes(app, core);
   suggestionRoutes(app, core);
   markerRoutes(app, core);
   conversationRoutes(app, core);

@@ -38,6 +38,8 @@ import { createStreaming } from "./streaming/streaming.module.ts";
 import { LocalUrls } from "./urls.ts";
 import { MoveRepository } from "./moves/move.repository.ts";
 import { MoveService } from "./moves/move.service.ts";
+import { PortabilityRepository } from "./portability/portability.repository.ts";
+import { CsvPortabilityService } from "./portability/csv.service.ts";
 
 /** Fetches a post by URL from its server (set by the federation door). */
 export type StatusResolver = { resolveStatus(uri: string): Promise<import("./statuses/status.repository.ts").StatusView | null> };
@@ -91,6 +93,19 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
     { accounts, blocks, mutes: reading.mutes, notifications, jobs, passwords: auth.signIn },
     { cooldownDays: config.moveCooldownDays, localDomain: config.domain, followUriPrefix: urls.followPrefix() },
   );
+  const statusFeatures = createStatusFeatures(db, statusDeps, { statuses, accounts, jobs, notifications });
+  const csv = new CsvPortabilityService(new PortabilityRepository(db), {
+    accounts,
+    follows,
+    blocks,
+    mutes: reading.mutes,
+    domainBlocks: reading.accountDomainBlocks,
+    bookmarks: statusFeatures.bookmarks,
+    lists: reading.lists,
+    statuses,
+    jobs,
+    localDomain: config.domain,
+  });
   return {
     config,
     urls,
@@ -104,11 +119,12 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
     ...createRegistration(db, { accountsIn, settings, tokens, follows }),
     follows,
     statuses,
-    ...createStatusFeatures(db, statusDeps, { statuses, accounts, jobs, notifications }),
+    ...statusFeatures,
     notifications,
     favourites: new FavouriteService(new FavouriteRepository(db), statuses, blockRepo, notifications, jobs, urls),
     blocks,
     moves,
+    csv,
     accountNotes: new AccountNoteService(new AccountNoteRepository(db), accounts),
     suggestions: new SuggestionService(new SuggestionRepository(db), accounts),
     ...reading,

@@ -118,6 +118,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
       "account.refresh": ({ uri }) => core.accounts.refresh(uri),
       "status.publishScheduled": ({ scheduledStatusId }) => core.scheduledStatuses.publish(BigInt(scheduledStatusId)),
       "account.move": ({ moveId }) => core.moves.run(BigInt(moveId)),
+      "account.import": ({ importId }) => core.csv.runImport(BigInt(importId), core.resolver),
       "account.purge": ({ accountId, suspendedAt }) => core.moderation.accounts.purgeIfStillSuspended(BigInt(accountId), new Date(suspendedAt)),
       "push.deliver": (job) => core.push.delivery.deliver(job),
       "media.process": ({ mediaId }) => core.media.processQueued(BigInt(mediaId)),
@@ -129,6 +130,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Kith> {
     await jobs.repeat("media.cleanup", {}, UNATTACHED_SWEEP_EVERY_MS);
     // A move recorded just before a crash, whose job never reached Redis, is not lost.
     await core.moves.resumeUnfinished();
+    await core.csv.resumeUnfinished();
     // Resolves once stop is aborted and the jobs in hand have finished.
     const fedifyWorkers = federation.startQueue(core, { signal: stop.signal });
     closers.push(() => worker.close(), () => fedifyWorkers);

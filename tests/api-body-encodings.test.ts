@@ -106,6 +106,7 @@ const CASES: Record<string, Case> = {
     },
   },
   "DELETE /api/v1/accounts/migration": { prepare: async () => ({ token: await moved() }) },
+  "POST /api/v1/imports": { prepare: async () => ({ token: (await freshUser("importer")).token, params: { type: "domain_blocks", mode: "merge", data: "imported.example\n" } }) },
   "POST /api/v1/accounts/:id/note": { prepare: async () => ({ url: `/api/v1/accounts/${ids.bob}/note`, params: { comment: "met at the fair" } }) },
   "POST /api/v1/follow_requests/:id/authorize": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/authorize`, token: tokens.lena }) },
   "POST /api/v1/follow_requests/:id/reject": { prepare: async () => ({ url: `/api/v1/follow_requests/${await requester()}/reject`, token: tokens.lena }) },

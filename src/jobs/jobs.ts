@@ -48,6 +48,8 @@ export type JobPayloads = {
   "account.refresh": { uri: string };
   /** An account moved: its local followers follow the target instead (src/moves/move.service.ts). */
   "account.move": { moveId: string };
+  /** A CSV import's rows are applied (src/portability/csv.service.ts). */
+  "account.import": { importId: string };
   /** A suspended local account's grace period is over: its data goes, unless it was unsuspended meanwhile. */
   "account.purge": { accountId: string; suspendedAt: string };
   "status.publishScheduled": { scheduledStatusId: string };
