@@ -176,3 +176,21 @@ describe("kith accounts alias", SLOW, () => {
     }
   });
 });
+
+describe("kith accounts move", SLOW, () => {
+  it("moves an account to one that names it as an alias, and refuses a second move inside the cooldown", async () => {
+    const mover = await kith.core.accounts.createLocal("mover");
+    const home = await kith.core.accounts.createLocal("home");
+    const unaliased = await kithCli("accounts", "move", "mover", "home");
+    expect(unaliased.code).toBe(1);
+    expect(unaliased.stderr).toMatch(/^kith: Validation failed: home@\S+ does not list this account as an alias; add \S+\/users\/mover to its aliases/);
+    await kith.core.aliases.add(home.id, mover.uri);
+    const moved = await kithCli("accounts", "move", "mover", "home");
+    expect(moved.stderr).toBe("");
+    expect(moved.json).toMatchObject({ username: "mover", moved_to: home.uri });
+    expect((await kith.core.accounts.findById(mover.id))?.movedToUri).toBe(home.uri);
+    const again = await kithCli("accounts", "move", "mover", "home");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/can move again on \d{4}-\d{2}-\d{2}/);
+  });
+});
