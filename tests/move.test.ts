@@ -84,6 +84,10 @@ describe("moving alice from A to B", { timeout: 120_000 }, () => {
     const actor = await fetch(`${A.origin}/users/alice`, { headers: { accept: "application/activity+json" } }).then((r) => r.json());
     expect(actor.movedTo).toBe(`${B.origin}/users/alice`);
     expect((await A.api(erin.token, "GET", `/api/v1/accounts/${ids.aliceOnA}`)).body.moved).toMatchObject({ acct: aliceB.acct });
+    // A browser asking for her old profile is sent on, for good, to the new one.
+    const page = await fetch(`${A.origin}/@alice`, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(301);
+    expect(page.headers.get("location")).toBe(`${B.origin}/@alice`);
 
     for (const [i, who, newId, oldId] of [[B, dave, (await B.api(dave.token, "GET", "/api/v1/accounts/lookup?acct=alice")).body.id, ids.aliceOnB], [C, carol, ids.aliceBOnC, ids.aliceOnC], [A, erin, ids.aliceBOnA, ids.aliceOnA]] as const) {
       await waitFor(async () => (await relationship(i, who, newId))?.following, `${who.acct} to follow alice@B`, 30_000);

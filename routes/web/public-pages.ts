@@ -63,6 +63,9 @@ export function publicPageRoutes(app: FastifyInstance, core: Core) {
 
 /** A local account's profile page, with its public and unlisted posts, newest first. */
 export async function profilePage(core: Core, request: FastifyRequest, reply: FastifyReply, account: Account) {
+  // A moved account's page sends browsers on, for good, to where it went (the notice below is for a target not known here).
+  const movedTo = account.movedToUri ? await core.accounts.findByUri(account.movedToUri) : null;
+  if (movedTo) return reply.redirect(movedTo.url ?? movedTo.uri, 301);
   const statuses = await core.timelines.accountStatuses(account.id, { maxId: olderThan(request), limit: PAGE }, null);
   const entity = serializeAccount(core, account);
   const name = `${entity.display_name || entity.username} (@${entity.username}@${core.config.domain})`;
