@@ -197,7 +197,9 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const found = await ctx.data.moves.forDelivery(BigInt(event.moveId));
       if (!found) return;
       const { move, origin, target } = found;
-      const recipients = [...(await ctx.data.accountRepo.followerInboxes(origin.id)), ...(await ctx.data.moves.remoteBlockers(origin.id))];
+      const recipients = event.recipientId
+        ? [await account(ctx, event.recipientId)]
+        : [...(await ctx.data.accountRepo.followerInboxes(origin.id)), ...(await ctx.data.moves.remoteBlockers(origin.id))];
       const byInbox = new Map(recipients.map((r) => [r.sharedInboxUrl ?? r.inboxUrl ?? r.uri, r]));
       const activity = new Move({
         id: new URL(`${origin.uri}#moves/${move.id}`),

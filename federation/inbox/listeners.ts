@@ -29,7 +29,13 @@ export function registerInbox(federation: Federation<Core>, outcomes: InboxOutco
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }));
   // Every listener sits behind the domain blocks and the allow list.
   const on = <T extends Activity>(type: new (...args: any[]) => T, listener: (ctx: Ctx, activity: T) => Promise<Outcome>) =>
-    setters.on(type, async (ctx, activity) => outcomes.settle(await underDomainPolicy(ctx, activity, listener)));
+    setters.on(type, async (ctx, activity) => {
+      const outcome = await underDomainPolicy(ctx, activity, listener);
+      outcomes.settle(outcome);
+      // A server still following a moved account missed its Move: it hears it again now. Best
+      // effort: the activity is handled, and a reminder that fails is tried at its next one.
+      if (outcome !== "blocked-domain" && activity.actorId) await ctx.data.moves.remind(activity.actorId.href).catch(() => undefined);
+    });
   on(Follow, onFollow);
   on(Accept, onAccept);
   on(Reject, onReject);

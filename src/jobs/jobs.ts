@@ -22,8 +22,8 @@ export type Outbound =
   | { kind: "updateActor"; accountId: string }
   /** A suspended local account is gone for now: Delete{Person} to its followers' servers. */
   | { kind: "deleteActor"; accountId: string }
-  /** A local account moved: Move to its followers' and blockers' servers. */
-  | { kind: "move"; moveId: string }
+  /** A local account moved: Move to its followers' and blockers' servers, or to one follower's server that missed it. */
+  | { kind: "move"; moveId: string; recipientId?: string }
   /** A forwarded report: Flag from the instance actor to the reported account's server. */
   | { kind: "flag"; reportId: string }
   /** A local account's choices in a remote poll, one Create{Note} per choice to the poll's author. */

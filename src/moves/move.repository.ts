@@ -149,6 +149,32 @@ export class MoveRepository {
     return this.db.account.findMany({ where: { domain: { not: null }, blocking: { some: { targetId: originId } } }, select: { uri: true, inboxUrl: true, sharedInboxUrl: true } });
   }
 
+  async anyLocalMoved(): Promise<boolean> {
+    return (await this.db.account.count({ where: { domain: null, movedToUri: { not: null } }, take: 1 })) > 0;
+  }
+
+  /** The latest move out of each moved local account that `followerId` still follows: their server missed it. */
+  async missedBy(followerId: bigint): Promise<bigint[]> {
+    const rows = await queryRows<{ id: bigint }>(this.db, Prisma.sql`
+      SELECT DISTINCT ON (a.id) m.id FROM "Follow" f
+      JOIN "Account" a ON a.id = f."followingId" AND a.domain IS NULL AND a."movedToUri" IS NOT NULL
+      JOIN "AccountMove" m ON m."originId" = a.id AND m.direction = 'out'
+      WHERE f."followerId" = ${followerId}::bigint
+      ORDER BY a.id, m.id DESC`);
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether the Move may go to this inbox again now (and it is noted as sent): not within `everyMs` of the last time. */
+  async claimReminder(moveId: bigint, inbox: string, everyMs: number): Promise<boolean> {
+    const now = new Date();
+    const rows = await queryRows<{ moveId: bigint }>(this.db, Prisma.sql`
+      INSERT INTO "AccountMoveReminder" ("moveId", inbox, "sentAt") VALUES (${moveId}::bigint, ${inbox}, ${now}::timestamp(3))
+      ON CONFLICT ("moveId", inbox) DO UPDATE SET "sentAt" = EXCLUDED."sentAt"
+      WHERE "AccountMoveReminder"."sentAt" < ${new Date(now.getTime() - everyMs)}::timestamp(3)
+      RETURNING "moveId"`);
+    return rows.length > 0;
+  }
+
   /** The redirect goes; the moves already made stay. */
   clearRedirect(accountId: bigint) {
     return this.db.account.update({ where: { id: accountId }, data: { movedToUri: null } });

@@ -19,6 +19,10 @@ import type { AccountMove, MoveRepository, Repointed } from "./move.repository.t
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Mastodon ignores a second Move of the same account within a week. */
 export const REMOTE_MOVE_QUIET_MS = 7 * DAY_MS;
+/** A server that missed a Move is sent it again at most this often. */
+const REMIND_EVERY_MS = DAY_MS;
+/** How long a process believes its answer to "has any local account moved?". */
+const MOVED_FLAG_TTL_MS = 60_000;
 /** Followers moved per batch, in one transaction. */
 const BATCH = 500;
 
@@ -54,6 +58,8 @@ export class MoveService {
   private readonly jobs: JobQueue;
   private readonly passwords: Passwords;
   private readonly options: MoveServiceOptions;
+  /** Whether some local account has moved, and when that was asked: most servers have none, and then reminding costs nothing. */
+  private movedFlag: { value: boolean; at: number } | null = null;
 
   constructor(
     moves: MoveRepository,
@@ -90,6 +96,8 @@ export class MoveService {
     if (!target) throw unprocessable(`Validation failed: ${this.acctOf(found)}'s server did not answer; try again later`);
     this.checkTarget(origin, target);
     const move = await this.moves.record(origin.id, target, "out");
+    // Other processes learn it within MOVED_FLAG_TTL_MS; the Move's own fan-out covers that time.
+    this.movedFlag = { value: true, at: Date.now() };
     await this.queue(move.id);
     return this.progress(move);
   }
@@ -163,6 +171,24 @@ export class MoveService {
     }
     await this.carryBlocksAndMutes(origin, target);
     await this.moves.finish(move.id);
+  }
+
+  /**
+   * An activity came from `actorUri`. If it still follows a local account
+   * that moved (its server missed the Move: it was down past the retries, or
+   * lost it), its server is sent that Move again, at most once a day.
+   */
+  async remind(actorUri: string): Promise<void> {
+    if (!this.movedFlag || Date.now() - this.movedFlag.at > MOVED_FLAG_TTL_MS) this.movedFlag = { value: await this.moves.anyLocalMoved(), at: Date.now() };
+    if (!this.movedFlag.value) return;
+    const sender = await this.accounts.findByUri(actorUri);
+    const inbox = sender?.sharedInboxUrl ?? sender?.inboxUrl;
+    if (!sender || sender.domain === null || !inbox) return;
+    for (const moveId of await this.moves.missedBy(sender.id)) {
+      if (await this.moves.claimReminder(moveId, inbox, REMIND_EVERY_MS)) {
+        await this.jobs.enqueue("federate", { kind: "move", moveId: String(moveId), recipientId: String(sender.id) });
+      }
+    }
   }
 
   /** Queues the job of every move not finished: a worker starting after a crash picks them up. */
