@@ -37,8 +37,8 @@ afterAll(async () => K?.destroy());
 
 describe("usage errors exit 2 with one line naming the mistake, and touch nothing", () => {
   it.each([
-    [["accounts"], "kith: accounts: missing a command (create, password, list, approve, suspend, unsuspend, role, token, alias, move)"],
-    [["accounts", "frobnicate", "alice"], "kith: accounts: unknown command frobnicate (create, password, list, approve, suspend, unsuspend, role, token, alias, move)"],
+    [["accounts"], "kith: accounts: missing a command (create, password, list, approve, suspend, unsuspend, role, token, alias, move, export, import)"],
+    [["accounts", "frobnicate", "alice"], "kith: accounts: unknown command frobnicate (create, password, list, approve, suspend, unsuspend, role, token, alias, move, export, import)"],
     [["accounts", "create"], "kith: accounts create: missing <username>"],
     [["accounts", "create", "carol", "--foo"], "kith: accounts create: unknown option --foo"],
     [["accounts", "create", "carol", "--password"], "kith: accounts create: option --password needs a value"],

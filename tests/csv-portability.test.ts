@@ -1,4 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliEnv, runCli } from "./helpers/cli.ts";
 import { client } from "./helpers/client.ts";
 import { startInProcess, type InProcess } from "./helpers/in-process.ts";
 import { RemoteServer, type RemoteActor } from "./helpers/remote-actor.ts";
@@ -121,5 +125,31 @@ describe("CSV imports", () => {
     expect((await call("erin", "POST", "/api/v1/imports", { type: "blocks", data: "" })).status).toBe(422);
     expect((await client(kith).call(null, "POST", "/api/v1/imports", { type: "blocks", data: "x" })).status).toBe(401);
     expect(await exported("erin", "blocked_domains.csv")).toBe("");
+  });
+});
+
+describe("kith accounts export and import", () => {
+  it("write and read Mastodon's files, the type told by the file's name or --type", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kith-csv-"));
+    try {
+      const kithCli = (...args: string[]) => runCli(cliEnv(kith.core.config), args);
+      const file = join(dir, "following_accounts.csv");
+      const exported = await kithCli("accounts", "export", "alice", file);
+      expect(exported.stderr).toBe("");
+      expect(exported.json).toMatchObject({ username: "alice", type: "following", rows: 3 });
+      expect(await readFile(file, "utf8")).toBe(await exported("alice", "following_accounts.csv"));
+
+      const other = join(dir, "friends.txt");
+      await writeFile(other, `bob@${domain}\n`);
+      const refused = await kithCli("accounts", "import", "dave", other);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/cannot tell the kind of friends.txt/);
+      const started = await kithCli("accounts", "import", "dave", other, "--type", "mutes");
+      expect(started.stderr).toBe("");
+      expect(started.json).toMatchObject({ username: "dave", type: "mutes", mode: "merge", total_items: 1, failed_items: 0 });
+      await waitFor(async () => (await exported("dave", "muted_accounts.csv")).includes(`bob@${domain},true`), "dave's mute of bob");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,9 +5,12 @@ import type { Core } from "../core.ts";
 import { unprocessable } from "../errors.ts";
 import type { AccountWithUser } from "../moderation/account-moderation.repository.ts";
 import { isRole, ROLES } from "../moderation/roles.ts";
+import { readFile, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { CSV_FILE_NAMES, CSV_TYPES, isCsvType, type CsvType } from "../portability/csv-formats.ts";
 import { parse, positional, UsageError, type Subcommands } from "./admin.ts";
 
-// kith accounts create|password|list|approve|suspend|unsuspend|role|token|alias|move.
+// kith accounts create|password|list|approve|suspend|unsuspend|role|token|alias|move|export|import.
 
 export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--password <password>]
                                             create a local account; prints JSON with an access token,
@@ -31,7 +34,12 @@ export const ACCOUNTS_USAGE = `  kith accounts create <username> [--locked] [--p
   kith accounts move <username> <handle-or-url>
                                             move <username> to the account named (which must list it as an
                                             alias): followers' servers get a Move, local followers follow
-                                            the new account; the operator needs no password`;
+                                            the new account; the operator needs no password
+  kith accounts export <username> <file> [--type ${CSV_TYPES.join("|")}]
+  kith accounts import <username> <file> [--type ...] [--overwrite]
+                                            Mastodon's CSV files (following_accounts.csv, lists.csv,
+                                            blocked_accounts.csv, muted_accounts.csv, blocked_domains.csv,
+                                            bookmarks.csv: the name gives the type); an import runs as a job`;
 
 const ALIAS_ACTIONS = ["list", "add", "remove"] as const;
 const isAliasAction = (action: string): action is (typeof ALIAS_ACTIONS)[number] => (ALIAS_ACTIONS as readonly string[]).includes(action);
@@ -168,4 +176,41 @@ export const accountsCommands: Subcommands = {
       return { id: move.id, username: account.username, moved_to: move.target.uri, started_at: move.createdAt, followers_pending: move.followersPending };
     };
   },
+
+  export(args) {
+    const { positionals, values } = parse(args, { type: { type: "string" } });
+    const [username, file] = positional(positionals, ["<username>", "<file>"]);
+    const type = csvTypeOf(file!, values.type);
+    return async (core: Core) => {
+      const account = await core.moderation.accounts.getLocal(username!);
+      const csv = await core.csv.exportCsv(account.id, type);
+      await writeFile(file!, csv);
+      return { id: account.id, username: account.username, type, file, rows: csv ? csv.trimEnd().split("\n").length : 0 };
+    };
+  },
+
+  import(args) {
+    const { positionals, values } = parse(args, { type: { type: "string" }, overwrite: { type: "boolean" } });
+    const [username, file] = positional(positionals, ["<username>", "<file>"]);
+    const type = csvTypeOf(file!, values.type);
+    return async (core: Core) => {
+      const account = await core.moderation.accounts.getLocal(username!);
+      const text = await readFile(file!, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw unprocessable(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
+      });
+      const started = await core.csv.startImport(account, type, values.overwrite ? "overwrite" : "merge", text);
+      return { id: started.id, username: account.username, type, mode: started.mode, total_items: started.total, failed_items: started.failed, errors: started.errors };
+    };
+  },
 };
+
+/** The CSV type named by --type, or else by Mastodon's name for the file. */
+function csvTypeOf(file: string, option: string | undefined): CsvType {
+  if (option !== undefined) {
+    if (!isCsvType(option)) throw new UsageError(`--type must be one of ${CSV_TYPES.join(", ")}`);
+    return option;
+  }
+  const byName = CSV_TYPES.find((t) => CSV_FILE_NAMES[t] === basename(file));
+  if (!byName) throw new UsageError(`cannot tell the kind of ${basename(file)} from its name; name it as Mastodon does (${Object.values(CSV_FILE_NAMES).join(", ")}) or give --type`);
+  return byName;
+}
