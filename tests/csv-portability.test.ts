@@ -134,9 +134,9 @@ describe("kith accounts export and import", () => {
     try {
       const kithCli = (...args: string[]) => runCli(cliEnv(kith.core.config), args);
       const file = join(dir, "following_accounts.csv");
-      const exported = await kithCli("accounts", "export", "alice", file);
-      expect(exported.stderr).toBe("");
-      expect(exported.json).toMatchObject({ username: "alice", type: "following", rows: 3 });
+      const written = await kithCli("accounts", "export", "alice", file);
+      expect(written.stderr).toBe("");
+      expect(written.json).toMatchObject({ username: "alice", type: "following", rows: 3 });
       expect(await readFile(file, "utf8")).toBe(await exported("alice", "following_accounts.csv"));
 
       const other = join(dir, "friends.txt");
