@@ -120,6 +120,9 @@ describe("moving alice from A to B", { timeout: 120_000 }, () => {
     expect(posted.body.error).toContain("moved");
     const followed = await C.api(frank.token, "POST", `/api/v1/accounts/${ids.aliceOnC}/follow`);
     expect(followed.status).toBe(422);
+    // Searching for her old account shows where she went, as Mastodon's `moved` does.
+    const found = await C.api(carol.token, "GET", `/api/v2/search?q=${encodeURIComponent(alice.acct)}&resolve=true&type=accounts`);
+    expect(found.body.accounts[0]).toMatchObject({ acct: alice.acct, moved: { acct: aliceB.acct } });
   });
 
   it("refuses a second move inside the cooldown with 429 naming the date", async () => {

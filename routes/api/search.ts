@@ -4,7 +4,7 @@ import type { Core } from "../../src/core.ts";
 import { KithError } from "../../src/errors.ts";
 import { optionalUser } from "../auth.ts";
 import { idString, limitParam, offsetParam, refuseNegativePagination } from "../params.ts";
-import { serializeAccount } from "../serializers/account.ts";
+import { movedTargets, serializeAccount } from "../serializers/account.ts";
 import { serializeTag } from "../serializers/tag.ts";
 import { serializeStatuses } from "../serializers/status.ts";
 import { flag } from "../booleans.ts";
@@ -31,8 +31,9 @@ export function searchRoutes(app: FastifyInstance, core: Core) {
       { q: q.q, type: q.type, resolve: q.resolve, following: q.following, accountId: q.account_id, limit: q.limit, offset: q.offset },
       core.resolver,
     );
+    const moved = await movedTargets(core, found.accounts);
     return {
-      accounts: found.accounts.map((a) => serializeAccount(core, a)),
+      accounts: found.accounts.map((a) => serializeAccount(core, a, a.movedToUri ? moved.get(a.movedToUri) : null)),
       statuses: await serializeStatuses(core, found.statuses, viewer?.id ?? null),
       hashtags: found.hashtags.map((t) => serializeTag(core, t)),
     };
