@@ -1,6 +1,7 @@
 import {
   createExponentialBackoffPolicy,
   createFederation,
+  MemoryKvStore,
   type Federation,
   type KvStore,
   type MessageQueue,
@@ -29,7 +30,7 @@ export function buildFederation(
   queues: { inbox: MessageQueue; outbox: MessageQueue; fanout: MessageQueue },
   outcomes: InboxOutcomes,
 ): KithFederation {
-  const userAgent = { software: "Kith/0.1.0", url: config.publicUrl };
+  const userAgent = userAgentOf(config);
   const federation = createFederation<Core>({
     kv: rememberReads(compactCircuitFailures(kv), [SPEC_PREFIX, CIRCUIT_PREFIX], 10_000),
     kvPrefixes: { activityIdempotence: ["kith", "inbox-seen"], circuitBreaker: [...CIRCUIT_PREFIX] },
@@ -68,5 +69,23 @@ export function buildFederation(
   registerObjects(federation);
   registerNodeInfo(federation);
   registerInbox(federation, outcomes);
+  return federation;
+}
+
+const userAgentOf = (config: Config) => ({ software: "Kith/0.1.0", url: config.publicUrl });
+
+/**
+ * A federation that only looks accounts up, for the admin CLI: no queues and
+ * no inbox, nothing kept beyond the command; its fetches are signed by the
+ * instance actor, as the server's are.
+ */
+export function buildLookupFederation(config: Config): KithFederation {
+  const federation = createFederation<Core>({
+    kv: new MemoryKvStore(),
+    origin: config.publicUrl.origin,
+    allowPrivateAddress: config.allowPrivateAddress,
+    userAgent: userAgentOf(config),
+  });
+  registerActors(federation);
   return federation;
 }

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { storeFetchedPost } from "../federation/inbox/fetch-post.ts";
 import { FederationDirectory } from "../federation/directory.ts";
 import { mountFederation } from "../federation/fastify.ts";
-import { buildFederation, type KithFederation } from "../federation/federation.ts";
+import { buildFederation, buildLookupFederation, type KithFederation } from "../federation/federation.ts";
 import { keySealing } from "../federation/key-sealing.ts";
 import { federate } from "../federation/outbound.ts";
 import { RedisKvStore } from "../federation/redis-kv.ts";
@@ -17,6 +17,7 @@ import { RedisRateCounter } from "../routes/rate-limit.ts";
 import { BullMqMessageQueue } from "../workers/fedify-queue.ts";
 import { BullMqJobQueue, startJobWorker } from "../workers/job-queue.ts";
 import type { Config } from "./config.ts";
+import type { RemoteDirectory } from "./accounts/account.types.ts";
 import { createCore, type Core } from "./core.ts";
 import { createDb } from "./db/client.ts";
 import type { JobHandlers, JobQueue } from "./jobs/jobs.ts";
@@ -60,6 +61,12 @@ export async function openAdminLink(config: Config, logger: Logger): Promise<Adm
       await redis.quit().catch(() => undefined);
     },
   };
+}
+
+/** How the admin CLI asks other servers about accounts (a move's target, an alias): as the server would, without its queues. */
+export function lookupDirectory(config: Config, core: Core): RemoteDirectory {
+  const federation = buildLookupFederation(config);
+  return new FederationDirectory(() => federation.createContext(config.publicUrl, core), config.allowPrivateAddress);
 }
 
 /**

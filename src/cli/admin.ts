@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { Core } from "../core.ts";
 import { KithError } from "../errors.ts";
 import { TTL_MS, type SettingsChanged } from "../instance/settings.ts";
+import type { RemoteDirectory } from "../accounts/account.types.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { createLogger } from "../logging.ts";
 import type { AdminLink } from "../main.ts";
@@ -99,6 +100,13 @@ export async function runAdmin(command: AdminCommand, config: Config, logger: Re
     console.error(`kith: running servers could not be told at once (${why}); they will see the change within ${TTL_MS / 1000} s`);
   });
   const core = createCore(config, db, jobs, { settingsChanges });
+  // Commands that name another server's account (a move's target, an alias) ask it, as the server would.
+  let directory: Promise<RemoteDirectory> | null = null;
+  const lookup = () => (directory ??= import("../main.ts").then((main) => main.lookupDirectory(config, core)));
+  core.accounts.directory = {
+    fetchActor: async (uri) => (await lookup()).fetchActor(uri),
+    resolveHandle: async (username, host) => (await lookup()).resolveHandle(username, host),
+  };
   try {
     const result = await command(core, config);
     if (result !== undefined) console.log(toJson(result));
