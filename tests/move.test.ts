@@ -107,6 +107,9 @@ describe("moving alice from A to B", { timeout: 120_000 }, () => {
     expect(status.moved_to).toMatchObject({ acct: aliceB.acct });
     await waitFor(async () => (await A.api(alice.token, "GET", "/api/v1/accounts/migration")).body.moves[0]?.finished_at, "the move job to finish");
     expect((await A.api(alice.token, "GET", "/api/v1/accounts/migration")).body.moves[0].followers).toEqual({ moved: 1, failed: 0, pending: 0 });
+    // On B, alice@B sees the move that brought her B followers over (dave), and how far it got.
+    const arrived = await waitFor(async () => (await B.api(aliceB.token, "GET", "/api/v1/accounts/migration")).body.moves.find((m: any) => m.direction === "in" && m.finished_at), "the inbound move on B");
+    expect(arrived).toMatchObject({ origin: { acct: alice.acct }, target: { acct: "alice" }, followers: { moved: 1, failed: 0, pending: 0 } });
   });
 
   it("alice@B's new posts reach carol on C", async () => {

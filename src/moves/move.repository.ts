@@ -48,9 +48,14 @@ export class MoveRepository {
     return this.db.accountMove.findUnique({ where: { id } });
   }
 
-  /** The account's moves, newest first. */
-  of(originId: bigint, limit = 20) {
-    return this.db.accountMove.findMany({ where: { originId }, orderBy: { id: "desc" }, take: limit });
+  /** The moves of an account, away from it or to it, newest first. */
+  of(accountId: bigint, limit = 20) {
+    return this.db.accountMove.findMany({ where: { OR: [{ originId: accountId }, { targetId: accountId }] }, orderBy: { id: "desc" }, take: limit });
+  }
+
+  /** The last time this local account moved away. */
+  lastOut(originId: bigint) {
+    return this.db.accountMove.findFirst({ where: { originId, direction: "out" }, orderBy: { id: "desc" } });
   }
 
   /** Moves whose job has not finished: what a starting worker queues again. */

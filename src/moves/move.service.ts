@@ -114,7 +114,7 @@ export class MoveService {
     return cleared;
   }
 
-  /** The account's moves, newest first, with how far each has got. */
+  /** The account's moves, away from it or to it (followers arriving from an old account), newest first, with how far each has got. */
   async history(accountId: bigint): Promise<MoveProgress[]> {
     return Promise.all((await this.moves.of(accountId)).map((m) => this.progress(m)));
   }
@@ -236,7 +236,7 @@ export class MoveService {
   }
 
   private async checkCooldown(origin: Account) {
-    const last = (await this.moves.of(origin.id, 1)).find((m) => m.direction === "out");
+    const last = await this.moves.lastOut(origin.id);
     if (!last) return;
     const until = new Date(last.createdAt.getTime() + this.options.cooldownDays * DAY_MS);
     if (until.getTime() > Date.now()) {
