@@ -60,8 +60,14 @@ const addresseeOnly: SendOptions = { addresseeOnly: true };
 async function audience(ctx: Ctx, snapshot: Pick<StatusSnapshot, "accountId" | "visibility" | "mentionIds">): Promise<Recipient[]> {
   const accounts: Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">[] = (await ctx.data.accounts.findByIds(snapshot.mentionIds.map(BigInt))).filter((a) => a.domain !== null);
   if (snapshot.visibility !== "direct") accounts.push(...(await ctx.data.accountRepo.followerInboxes(BigInt(snapshot.accountId))));
-  // Deliveries go to shared inboxes, so one recipient per inbox is enough:
-  // 10,000 followers on 1,000 servers become 1,000 recipients (and URLs), not 10,000.
+  return onePerInbox(accounts);
+}
+
+/**
+ * Deliveries go to shared inboxes, so one recipient per inbox is enough:
+ * 10,000 followers on 1,000 servers become 1,000 recipients (and URLs), not 10,000.
+ */
+function onePerInbox(accounts: Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">[]): Recipient[] {
   const byInbox = new Map<string, Pick<Account, "uri" | "inboxUrl" | "sharedInboxUrl">>();
   for (const a of accounts) {
     const key = a.sharedInboxUrl ?? a.inboxUrl ?? a.uri;
@@ -200,7 +206,6 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
       const recipients = event.recipientId
         ? [await account(ctx, event.recipientId)]
         : [...(await ctx.data.accountRepo.followerInboxes(origin.id)), ...(await ctx.data.moves.remoteBlockers(origin.id))];
-      const byInbox = new Map(recipients.map((r) => [r.sharedInboxUrl ?? r.inboxUrl ?? r.uri, r]));
       const activity = new Move({
         id: new URL(`${origin.uri}#moves/${move.id}`),
         actor: new URL(origin.uri),
@@ -208,7 +213,7 @@ export async function federate(ctx: Ctx, event: Outbound): Promise<void> {
         target: new URL(target.uri),
         tos: [ctx.getFollowersUri(origin.username)],
       });
-      await send(ctx, origin, [...byInbox.values()].map(recipientOf), activity);
+      await send(ctx, origin, onePerInbox(recipients), activity);
       return;
     }
     case "deleteActor": {

@@ -47,6 +47,9 @@ const SENDER_TTL_MS = 5_000;
 /** Mastodon keeps a suspended account's data for 30 days; so may its server bring it back. */
 const SELF_DELETE_GRACE_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** An account's handle with its domain always (user@host), as aliases, moves and Mastodon's CSV files write it. */
+export const fullAcct = (a: { username: string; domain: string | null }, localDomain: string) => `${a.username}@${a.domain ?? localDomain}`;
+
 /** Splits "@alice@host:port", "alice@host" or "alice" into its parts. */
 export function parseAcct(input: string): { username: string; host: string | null } | null {
   const m = /^@?([a-z0-9_][a-z0-9_.-]*)(?:@([a-z0-9.-]+(?::\d{1,5})?))?$/i.exec(input.trim());

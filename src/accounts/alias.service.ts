@@ -1,7 +1,7 @@
 import { KithError, notFound, unprocessable } from "../errors.ts";
 import type { JobQueue } from "../jobs/jobs.ts";
 import type { Account } from "./account.repository.ts";
-import { parseAcct, type AccountService } from "./account.service.ts";
+import { fullAcct, parseAcct, type AccountService } from "./account.service.ts";
 import type { AliasRepository } from "./alias.repository.ts";
 
 /**
@@ -75,7 +75,7 @@ export class AliasService {
 
   /** Always with its domain: an alias names an account on some server, often another one. */
   private acctOf(account: Account): string {
-    return `${account.username}@${account.domain ?? this.localDomain}`;
+    return fullAcct(account, this.localDomain);
   }
 
   /** A typed handle as acctOf writes it (a bare username is a local one), lower-cased for comparison. */

@@ -158,15 +158,20 @@ export class MoveRepository {
     return (await this.db.account.count({ where: { domain: null, movedToUri: { not: null } }, take: 1 })) > 0;
   }
 
-  /** The latest move out of each moved local account that `followerId` still follows: their server missed it. */
-  async missedBy(followerId: bigint): Promise<bigint[]> {
-    const rows = await queryRows<{ id: bigint }>(this.db, Prisma.sql`
-      SELECT DISTINCT ON (a.id) m.id FROM "Follow" f
+  /**
+   * The latest move out of each moved local account that the remote actor
+   * `actorUri` still follows (its server missed it), with that server's
+   * inbox: one indexed statement, as it runs after every inbox activity.
+   */
+  missedBy(actorUri: string): Promise<{ id: bigint; followerId: bigint; inbox: string }[]> {
+    return queryRows(this.db, Prisma.sql`
+      SELECT DISTINCT ON (a.id) m.id, s.id AS "followerId", COALESCE(s."sharedInboxUrl", s."inboxUrl") AS inbox
+      FROM "Account" s
+      JOIN "Follow" f ON f."followerId" = s.id
       JOIN "Account" a ON a.id = f."followingId" AND a.domain IS NULL AND a."movedToUri" IS NOT NULL
       JOIN "AccountMove" m ON m."originId" = a.id AND m.direction = 'out'
-      WHERE f."followerId" = ${followerId}::bigint
+      WHERE s.uri = ${actorUri} AND s.domain IS NOT NULL AND COALESCE(s."sharedInboxUrl", s."inboxUrl") IS NOT NULL
       ORDER BY a.id, m.id DESC`);
-    return rows.map((r) => r.id);
   }
 
   /** Whether the Move may go to this inbox again now (and it is noted as sent): not within `everyMs` of the last time. */

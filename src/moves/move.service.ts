@@ -1,5 +1,5 @@
 import type { Account } from "../accounts/account.repository.ts";
-import type { AccountService } from "../accounts/account.service.ts";
+import { fullAcct, type AccountService } from "../accounts/account.service.ts";
 import { forbidden, KithError, notFound, unprocessable } from "../errors.ts";
 import type { BlockService } from "../interactions/block.service.ts";
 import type { JobQueue, Outbound } from "../jobs/jobs.ts";
@@ -181,12 +181,9 @@ export class MoveService {
   async remind(actorUri: string): Promise<void> {
     if (!this.movedFlag || Date.now() - this.movedFlag.at > MOVED_FLAG_TTL_MS) this.movedFlag = { value: await this.moves.anyLocalMoved(), at: Date.now() };
     if (!this.movedFlag.value) return;
-    const sender = await this.accounts.findByUri(actorUri);
-    const inbox = sender?.sharedInboxUrl ?? sender?.inboxUrl;
-    if (!sender || sender.domain === null || !inbox) return;
-    for (const moveId of await this.moves.missedBy(sender.id)) {
-      if (await this.moves.claimReminder(moveId, inbox, REMIND_EVERY_MS)) {
-        await this.jobs.enqueue("federate", { kind: "move", moveId: String(moveId), recipientId: String(sender.id) });
+    for (const missed of await this.moves.missedBy(actorUri)) {
+      if (await this.moves.claimReminder(missed.id, missed.inbox, REMIND_EVERY_MS)) {
+        await this.jobs.enqueue("federate", { kind: "move", moveId: String(missed.id), recipientId: String(missed.followerId) });
       }
     }
   }
@@ -265,7 +262,7 @@ export class MoveService {
   }
 
   private acctOf(account: Account): string {
-    return `${account.username}@${account.domain ?? this.options.localDomain}`;
+    return fullAcct(account, this.options.localDomain);
   }
 }
 

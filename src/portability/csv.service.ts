@@ -1,5 +1,5 @@
 import type { Account } from "../accounts/account.repository.ts";
-import type { AccountService } from "../accounts/account.service.ts";
+import { fullAcct, type AccountService } from "../accounts/account.service.ts";
 import type { AccountDomainBlockService } from "../account-domain-blocks/account-domain-block.service.ts";
 import type { BookmarkService } from "../bookmarks/bookmark.service.ts";
 import type { StatusResolver } from "../core.ts";
@@ -49,7 +49,7 @@ export class CsvPortabilityService {
   }
 
   async exportCsv(accountId: bigint, type: CsvType): Promise<string> {
-    const acct = (a: { username: string; domain: string | null }) => `${a.username}@${a.domain ?? this.deps.localDomain}`;
+    const acct = (a: { username: string; domain: string | null }) => fullAcct(a, this.deps.localDomain);
     const r = this.repo;
     switch (type) {
       case "following":
@@ -160,7 +160,7 @@ export class CsvPortabilityService {
   /** An overwrite first ends what the file does not list (lists and bookmarks only add, as on Mastodon). */
   private async removeUnlisted(account: Account, type: CsvType, entries: CsvEntry[]) {
     const keep = new Set(entries.map((e) => ("acct" in e ? e.acct.toLowerCase() : "domain" in e ? e.domain : "")));
-    const acct = (a: { username: string; domain: string | null }) => `${a.username}@${a.domain ?? this.deps.localDomain}`.toLowerCase();
+    const acct = (a: { username: string; domain: string | null }) => fullAcct(a, this.deps.localDomain).toLowerCase();
     const d = this.deps;
     if (type === "following") {
       for (const f of await this.repo.following(account.id)) if (!keep.has(acct(f.following))) await d.follows.unfollow(account.id, f.following.id);
