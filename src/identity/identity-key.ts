@@ -102,7 +102,7 @@ export async function verifyDocument(document: unknown): Promise<string | null> 
   const { proofValue, ...config } = p;
   if ("@context" in unsecured) config["@context"] = unsecured["@context"];
   try {
-    const signature = decodeMultibase(proofValue as string);
+    const signature = new Uint8Array(decodeMultibase(proofValue as string));
     return (await crypto.subtle.verify("Ed25519", publicKey, signature, await hashData(unsecured, config))) ? did : null;
   } catch {
     return null;
