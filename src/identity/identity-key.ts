@@ -56,7 +56,7 @@ export async function didKeyPublicKey(did: unknown): Promise<CryptoKey | null> {
   }
 }
 
-async function hashData(document: Json, proofConfig: Json): Promise<Uint8Array> {
+async function hashData(document: Json, proofConfig: Json): Promise<Uint8Array<ArrayBuffer>> {
   const text = new TextEncoder();
   const configHash = await crypto.subtle.digest("SHA-256", text.encode(serialize(proofConfig)));
   const docHash = await crypto.subtle.digest("SHA-256", text.encode(serialize(document)));
