@@ -40,6 +40,8 @@ import { MoveRepository } from "./moves/move.repository.ts";
 import { MoveService } from "./moves/move.service.ts";
 import { PortabilityRepository } from "./portability/portability.repository.ts";
 import { CsvPortabilityService } from "./portability/csv.service.ts";
+import { IdentityRepository } from "./identity/identity.repository.ts";
+import { IdentityService } from "./identity/identity.service.ts";
 
 /** Fetches a post by URL from its server (set by the federation door). */
 export type StatusResolver = { resolveStatus(uri: string): Promise<import("./statuses/status.repository.ts").StatusView | null> };
@@ -125,6 +127,7 @@ export function createCore(config: Config, db: Db, jobs: JobQueue, { redis, pubs
     blocks,
     moves,
     csv,
+    identity: new IdentityService(new IdentityRepository(db), accounts, jobs),
     accountNotes: new AccountNoteService(new AccountNoteRepository(db), accounts),
     suggestions: new SuggestionService(new SuggestionRepository(db), accounts),
     ...reading,
